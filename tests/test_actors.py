@@ -14,7 +14,9 @@ def test_islamic_state_is_recognised_before_tagging():
 
 
 def test_state_forces_from_demonyms():
-    found = {t: (n, k) for t, n, k in _names("Russian warplanes and French airstrikes hit the camp.")}
+    found = {
+        t: (n, k) for t, n, k in _names("Russian warplanes and French airstrikes hit the camp.")
+    }
     assert found["Russian warplanes"] == ("Military Forces of Russia", ActorKind.STATE_FORCES)
     assert found["French airstrikes"][0] == "Military Forces of France"
 

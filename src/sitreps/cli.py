@@ -317,7 +317,9 @@ def _print_table(events: list[Event], out) -> None:
     for column in ("date", "type", "actor1", "actor2", "location", "deaths", "source", "conf"):
         table.add_column(column, overflow="fold")
     for e in events:
-        date = f"{e.date or '?'}" + ("" if e.date_precision in (None, "day") else f" ({e.date_precision})")
+        date = f"{e.date or '?'}" + (
+            "" if e.date_precision in (None, "day") else f" ({e.date_precision})"
+        )
         place = "—"
         if e.location:
             place = f"{e.location.name}, {e.location.country or '?'} ({e.location.precision})"
@@ -328,7 +330,9 @@ def _print_table(events: list[Event], out) -> None:
             date, e.sub_event_type, _actor(e.actor1), _actor(e.actor2), place,
             "" if e.fatalities is None else str(e.fatalities), source, f"{e.confidence:.2f}",
         )  # fmt: skip
-    console = Console(file=out if out is not sys.stdout else None, width=160 if not _tty(out) else None)
+    console = Console(
+        file=out if out is not sys.stdout else None, width=160 if not _tty(out) else None
+    )
     console.print(table)
 
 

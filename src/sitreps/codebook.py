@@ -14,6 +14,15 @@ from sitreps.patterns import whole_words
 
 
 @dataclass(frozen=True)
+class RoleConvention:
+    """ACLED's coding convention for one role of a sub-type (see codebook.yaml)."""
+
+    default: str
+    kind: str
+    always: bool = False
+
+
+@dataclass(frozen=True)
 class SubEventType:
     name: str
     event_type: str
@@ -27,6 +36,8 @@ class SubEventType:
     triggers: tuple[re.Pattern[str], ...]
     context: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
+    actor1: RoleConvention | None = None
+    actor2: RoleConvention | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,15 @@ def _compile_sub_type(event_type: str, item: dict) -> SubEventType:
         triggers=words(item.get("triggers")),
         context=words(item.get("context")),
         exclude=words(item.get("exclude")),
+        actor1=_convention(item.get("actor1")),
+        actor2=_convention(item.get("actor2")),
     )
+
+
+def _convention(spec: dict | None) -> RoleConvention | None:
+    if not spec:
+        return None
+    return RoleConvention(spec["default"], spec["kind"], bool(spec.get("always", False)))
 
 
 @lru_cache(maxsize=4)

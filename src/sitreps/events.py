@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from sitreps.actors import ActorMention, find_actors
+from sitreps.actors import ActorMention, country_name, find_actors
 from sitreps.codebook import Codebook, SubEventType, TriggerMatch, load_codebook
 from sitreps.fatalities import count_fatalities
 from sitreps.geo import ArticleGeography, country_location, event_locations
@@ -88,9 +88,33 @@ _WAR_STATISTIC = re.compile(
 _NON_EVENT_FRAME = re.compile(
     r"\b(?:investigat\w*|inquiry|probe into|allegations? of|claims of|accused of|charged with|"
     r"convicted|sentenced|on trial|trial of|crimes against humanity|war crimes?|anniversary|"
-    r"commemorat\w*|memorial|condemn(?:s|ed)?|reports? on|documented)\b",
+    r"commemorat\w*|memorial|condemn(?:s|ed)?|reports? on|documented)\b"
+    # trends are not events: "attacks have increased across the region this year"
+    r"|\b(?:have|has)\s+(?:increased|risen|surged|soared|declined|fallen|dropped|doubled)\b"
+    r"|\b(?:on the rise|rising number|increase in (?:attacks|violence))\b",
     re.IGNORECASE,
 )
+_VIOLENT_EVENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+_CLAIM_OF_RESPONSIBILITY = re.compile(
+    r"\bclaim(?:ed|s)?\s+(?:responsibility|the attack|the bombing|the killing)"
+    r"|\b(?:said|says|announced)\b[^.]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|"
+    r"members|forces)\s+(?:had\s+|have\s+)?(?:carried out|planted|attacked|killed|detonated)",
+    re.IGNORECASE,
+)
+_UNVERIFIED = re.compile(
+    r"\b(?:could not be|cannot be|has not been|have not been|was not|were not)\s+"
+    r"(?:independently\s+)?(?:verified|confirmed)\b|\bunverified\b",
+    re.IGNORECASE,
+)
+_CONTINUATION = re.compile(
+    r"^\s*(?:one|another|a second|a third|the first|the second|the latest|the|this|that|"
+    r"these|those|its|their)\s+(?:\w+\s+)?(?:raids?|strikes?|attacks?|blasts?|explosions?|"
+    r"bombs?|shells?|missiles?|rockets?|drones?|assaults?|ambush)\b",
+    re.IGNORECASE,
+)
+# Weapons only states use: the speaker for them ("the defence ministry said airstrikes hit")
+# speaks for its own forces.
+_STATE_WEAPONS = {"Air/drone strike", "Shelling/artillery/missile attack"}
 _ANCHOR_LOCATION = re.compile(
     r"\b(?:in|at|near|outside|across|among|between|around|into|on)\s", re.IGNORECASE
 )
@@ -155,12 +179,81 @@ def code_article(
     events: list[Event] = []
     for index in sorted(ctx.parsed):
         sentence = ctx.parsed[index]
-        if events and _disputes_previous(sentence.text):
-            events[-1] = events[-1].model_copy(update={"contested": True})
-        events.extend(_code_sentence(ctx, sentence, codebook))
+        if events and _UNVERIFIED.search(sentence.text):
+            events[-1] = events[-1].model_copy(update={"modality": Modality.CLAIMED})
+        if events and _claims_responsibility(sentence.text):
+            events[-1] = _claimed_by(events[-1], sentence)
+        coded = _code_sentence(ctx, sentence, codebook, events[-1] if events else None)
+        denials = [e for e in coded if e.modality == Modality.DENIED]
+        if denials or (events and not coded and _disputes_previous(sentence.text)):
+            events = _mark_contested(events, denials, sentence)
+        events.extend(e for e in coded if e.modality != Modality.DENIED)
     if not include_unreal:
         events = [e for e in events if e.modality in (Modality.ASSERTED, Modality.CLAIMED)]
     return events
+
+
+def _claims_responsibility(text: str) -> bool:
+    """ "X claimed responsibility", but not "no group has claimed the attack"."""
+    m = _CLAIM_OF_RESPONSIBILITY.search(text)
+    if not m:
+        return False
+    before = text[max(0, m.start() - 40) : m.start()]
+    return not re.search(r"\b(?:no|not|nobody|none|yet to|never)\b|n't", before, re.IGNORECASE)
+
+
+def _claimed_by(event: Event, sentence: SentenceContext) -> Event:
+    """ "Al-Shabaab said its fighters had planted the bomb": the group claims the attack. An
+    attacker the text did not name takes the claimant's name; the event becomes claimed."""
+    groups = [a for a in sentence.actors if a.section == "armed_groups"]
+    if not groups or event.event_type not in _VIOLENT_EVENT_TYPES:
+        return event
+    claimant = groups[0].to_actor(event.location.country if event.location else None)
+    update: dict = {"modality": Modality.CLAIMED}
+    if event.actor1 is None or event.actor1.text is None:
+        update["actor1"] = claimant
+    evidence = Evidence(
+        text=sentence.text, start=sentence.start, end=sentence.end, supports=["actor1", "modality"]
+    )
+    update["evidence"] = [*event.evidence, evidence]
+    update["attribution"] = "; ".join(x for x in (event.attribution, claimant.name) if x)
+    return event.model_copy(update=update)
+
+
+def _mark_contested(
+    events: list[Event], denials: list[Event], sentence: SentenceContext
+) -> list[Event]:
+    """A denial contests the event it is about: the one at the same place, or the one just
+    told. The denial is kept as evidence on that event, not coded as an event of its own."""
+    if not events:
+        return events
+    target = len(events) - 1
+    named = [
+        i for i, e in enumerate(events)
+        if e.location and e.location.precision != "country"
+        and re.search(rf"\b{re.escape(e.location.text or e.location.name)}\b", sentence.text)
+    ]  # fmt: skip
+    if named:
+        target = named[-1]
+    for denial in denials:
+        for i in range(len(events) - 1, -1, -1):
+            if _same_place(events[i].location, denial.location):
+                target = i
+                break
+    evidence = Evidence(
+        text=sentence.text, start=sentence.start, end=sentence.end, supports=["contested"]
+    )
+    event = events[target]
+    events[target] = event.model_copy(
+        update={"contested": True, "evidence": [*event.evidence, evidence]}
+    )
+    return events
+
+
+def _same_place(a: Location | None, b: Location | None) -> bool:
+    if a is None or b is None or a.precision == "country" or b.precision == "country":
+        return False
+    return (a.geonameid is not None and a.geonameid == b.geonameid) or a.name == b.name
 
 
 def relevant_sentences(
@@ -168,14 +261,28 @@ def relevant_sentences(
 ) -> list[int]:
     """Indices of the sentences worth parsing: the cheap gate before the parser."""
     codebook = codebook or load_codebook()
-    return [i for i, (a, b) in enumerate(sentences) if codebook.gate(text[a:b])]
+    return [
+        i for i, (a, b) in enumerate(sentences) if codebook.gate(text[a:b]) or _follow_up(text[a:b])
+    ]
+
+
+def _follow_up(sentence: str) -> bool:
+    """Sentences without event words that still change an event told before them."""
+    return bool(
+        _UNVERIFIED.search(sentence)
+        or _disputes_previous(sentence)
+        or _claims_responsibility(sentence)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 
 
 def _code_sentence(
-    ctx: ArticleContext, sentence: SentenceContext, codebook: Codebook
+    ctx: ArticleContext,
+    sentence: SentenceContext,
+    codebook: Codebook,
+    previous: Event | None = None,
 ) -> list[Event]:
     text = sentence.text
     if _NON_EVENT_FRAME.search(text):
@@ -189,16 +296,20 @@ def _code_sentence(
     modality = _modality(text, trigger)
     agent, target = _roles(sentence, trigger)
     sub_type = _refine_sub_type(codebook, trigger, triggers, text, agent, target, sentence)
+    inherited = _continues(previous, trigger, text)
+    if inherited is not None and (sub_type is None or sub_type.needs_victims):
+        # "One raid hit a market in Majz, killing 12": the raid told just before
+        sub_type = codebook.sub_type(inherited.sub_event_type)
     if sub_type is None:
         return []
     attribution = _attribution(sentence, trigger)
     if agent is None and attribution and attribution[1] is not None:
         speaker = attribution[1]
-        if speaker.kind == ActorKind.STATE_FORCES and sub_type.event_type in (
-            "Explosions/Remote violence",
-        ):
+        if speaker.kind == ActorKind.STATE_FORCES and sub_type.name in _STATE_WEAPONS:
             agent = speaker  # "The defence ministry said airstrikes hit ..." - its own forces
     fatalities = count_fatalities(text) if sub_type.violent else None
+    if not _anchored(sub_type, agent, target, fatalities, text):
+        return []
     locations = _locations(ctx, sentence, trigger)
     event_date = resolve_event_date(text, ctx.reference, anchor=trigger.start)
     evidence = [
@@ -212,10 +323,14 @@ def _code_sentence(
     events = []
     for location, location_evidence in locations or [(None, None)]:
         country = location.country if location else ctx.geo.focus_country
-        actor1 = agent.to_actor(country) if agent else None
-        actor2 = target.to_actor(country) if target else None
-        if actor1 and actor2 and actor1.name == actor2.name:
-            actor2 = None
+        actor1, actor2 = _apply_conventions(
+            sub_type,
+            agent.to_actor(country) if agent else None,
+            target.to_actor(country) if target else None,
+            country,
+        )
+        if inherited is not None and inherited.actor1 and (actor1 is None or not actor1.text):
+            actor1 = inherited.actor1
         all_evidence = list(evidence)
         if location_evidence is not None:
             all_evidence.append(location_evidence)
@@ -244,6 +359,70 @@ def _code_sentence(
             )
         )
     return events
+
+
+def _continues(previous: Event | None, trigger: TriggerMatch, text: str) -> Event | None:
+    """The event this sentence goes on telling, when it opens by pointing back at it."""
+    if previous is None or not _CONTINUATION.match(text):
+        return None
+    if previous.event_type not in ("Explosions/Remote violence", "Battles"):
+        return None
+    return previous
+
+
+def _apply_conventions(
+    sub_type: SubEventType, actor1: Actor | None, actor2: Actor | None, country: str | None
+) -> tuple[Actor | None, Actor | None]:
+    """ACLED's conventions: protests are coded "Protesters (Country)" with the police as
+    actor2, an attack by nobody named is by an "Unidentified Armed Group (Country)", ..."""
+    first, second = sub_type.actor1, sub_type.actor2
+    if first and first.always and (actor1 is None or actor1.kind.value != first.kind):
+        if actor1 is not None and actor1.kind == ActorKind.STATE_FORCES:
+            actor2 = actor1  # the police acting on the protest
+        elif actor2 is not None and actor2.kind.value in (first.kind, "civilians"):
+            actor2 = None  # the protesters themselves
+        actor1 = _conventional_actor(first, country)
+    if actor1 is None and first:
+        actor1 = _conventional_actor(first, country)
+    if actor2 is None and second:
+        actor2 = _conventional_actor(second, country)
+    if actor1 and actor2 and actor1.name == actor2.name:
+        actor2 = None
+    return actor1, actor2
+
+
+def _conventional_actor(convention, country: str | None) -> Actor:
+    label = country_name(country)
+    if label:
+        name = convention.default.replace("{country_name}", label)
+    else:
+        name = convention.default.replace(" ({country_name})", "").replace(" of {country_name}", "")
+    return Actor(name=name, country=country, kind=ActorKind(convention.kind), text=None)
+
+
+_CONFLICT_NOUNS = re.compile(
+    r"\b(?:bombs?|explosives?|bullets?|guns?|gunfire|rifles?|weapons?|missiles?|rockets?|"
+    r"artillery|mortars?|shells?|grenades?|airstrikes?|air strikes?|ied|mines?|machetes?|"
+    r"knives|police|army|troops|soldiers|militants?|insurgents?|protesters?|demonstrators?|"
+    r"rioters?|mob|civilians?|villagers?|residents|gunmen|attackers?|assailants?|security "
+    r"forces|aircraft|jets|warplanes|drones?|helicopters?|convoys?|checkpoints?|"
+    r"casualties|hostages?|curfew)\b",
+    re.IGNORECASE,
+)
+
+
+def _anchored(
+    sub_type: SubEventType,
+    agent: ActorMention | None,
+    target: ActorMention | None,
+    fatalities: int | None,
+    text: str,
+) -> bool:
+    """An event needs something beyond its trigger word: an actor, a death toll, or the
+    vocabulary of violence or protest ("the champions bombarded the defence" is football)."""
+    if agent is not None or target is not None or fatalities:
+        return True
+    return bool(_CONFLICT_NOUNS.search(text))
 
 
 def _main_trigger(triggers: list[TriggerMatch]) -> TriggerMatch:
@@ -413,7 +592,7 @@ def _roles(
     agent = _agent_from_parse(sentence, trigger, actors) or _agent_by_position(
         sentence.text, trigger, actors
     )
-    remaining = [a for a in actors if a is not agent]
+    remaining = [a for a in actors if a is not agent and a.section != "country"]
     target = _target_by_position(sentence.text, trigger, remaining)
     if agent is None and target is None:
         victims = [a for a in remaining if a.kind in _VICTIM_KINDS]
@@ -498,6 +677,7 @@ def _subject_actor(
 
 _TARGET_CUE = re.compile(
     r"(?:\bon|\bagainst|\btargeting|\btargeted|\bat|\bkill(?:ed|ing)?|\bhit(?:ting)?|"
+    r"\bstruck|\bambush(?:ed|ing)|\bshelled|\bpounded|\braided|\bstormed|"
     r"\battack(?:ed|ing)?|\bbomb(?:ed|ing)?|\bshot|\bwounding|\binjuring|\bof|\bwith)"
     r"\s+(?:\d[\d,]*\s+|\w+\s+)?(?:the\s+)?(?:suspected\s+)?$",
     re.IGNORECASE,
@@ -524,7 +704,7 @@ def _target_by_position(
     after = [a for a in actors if a.start >= trigger.end]
     for actor in after:
         gap = text[trigger.end : actor.start]
-        if len(gap) > 50:
+        if len(gap) > 90:
             break
         if _TARGET_CUE.search(text[: actor.start]) or not gap.strip():
             return actor
@@ -570,10 +750,22 @@ def _locations(
         if follow:
             return follow
     if places:
-        return [(p, None) for p in places]
+        return [(p, None) for p in _one_place_between(sentence.text, places)]
     if ctx.geo.focus_country:
         return [(country_location(ctx.geo, ctx.geo.focus_country), None)]
     return []
+
+
+def _one_place_between(text: str, places: list[Location]) -> list[Location]:
+    """ "on the road between Mogadishu and Afgooye" names one event near two places."""
+    if len(places) < 2 or not re.search(r"\bbetween\b", text, re.IGNORECASE):
+        return places
+    for first, second in zip(places, places[1:], strict=False):
+        pattern = rf"between\s+(?:the\s+)?{re.escape(first.text or first.name)}\s+and\s+"
+        if re.search(pattern, text, re.IGNORECASE):
+            near = second.model_copy(update={"precision": "near"})
+            return [p for p in places if p not in (first, second)] + [near]
+    return places
 
 
 def _following_places(

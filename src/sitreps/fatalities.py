@@ -21,9 +21,13 @@ _TENS = {
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _NUMBER = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:" + "|".join(_TENS) + r")(?:[- ](?:"
-    + "|".join(k for k in _UNITS if " " not in k) + r"))?|"
-    + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|(?:a |one )?hundred)"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:"
+    + "|".join(_TENS)
+    + r")(?:[- ](?:"
+    + "|".join(k for k in _UNITS if " " not in k)
+    + r"))?|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r"|(?:a |one )?hundred)"
 )
 _QUALIFIER = r"(?:at least |more than |over |about |around |nearly |almost |some |up to |an estimated |a total of |another |other )?"
 _VICTIM = (

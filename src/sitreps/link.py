@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from sitreps.codebook import load_codebook
 from sitreps.records import Event, Location
 from sitreps.time import PRECISION_RANK
 
@@ -39,23 +40,58 @@ def same_incident(a: Event, b: Event) -> bool:
 
 
 def _same_happening(a: Event, b: Event) -> bool:
-    if a.event_type != b.event_type:
+    if a.event_type != b.event_type and not (_joins_protest(a, b) or _part_of_fight(a, b)):
         return False
-    if a.sub_event_type != b.sub_event_type and not _generic_pair(a, b):
-        return False
-    if not _actors_compatible(a, b):
+    if _part_of_fight(a, b):
+        if not _fighter_in(a, b) and not _fighter_in(b, a):
+            return False
+    elif not _actors_compatible(a, b):
         return False
     # Two precise places far apart are two events, as an analyst codes them.
     return _places_compatible(a.location, b.location) and _dates_compatible(a, b)
 
 
-def _generic_pair(a: Event, b: Event) -> bool:
-    return "Attack" in (a.sub_event_type, b.sub_event_type) and a.event_type == b.event_type
+_VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def _part_of_fight(a: Event, b: Event) -> bool:
+    """Shooting told without named victims ("gunmen opened fire on its vehicles") next to a
+    battle or a strike at the same place and time is part of it, not an attack on civilians."""
+    for generic, other in ((a, b), (b, a)):
+        victims_unnamed = generic.actor2 is None or generic.actor2.text is None
+        if (
+            generic.sub_event_type == "Attack"
+            and victims_unnamed
+            and other.event_type in _VIOLENT_TYPES
+            and other.sub_event_type != "Attack"
+        ):
+            return True
+    return False
+
+
+def _fighter_in(generic: Event, fight: Event) -> bool:
+    """The shooter of the generic event is one of the fight's sides (or unnamed)."""
+    shooter = generic.actor1
+    if shooter is None or shooter.text is None:
+        return True
+    sides = [a for a in (fight.actor1, fight.actor2) if a is not None]
+    return any(side.name == shooter.name for side in sides)
+
+
+def _joins_protest(a: Event, b: Event) -> bool:
+    """Arrests during a protest are the intervention in that protest, not another event."""
+    types = {a.event_type, b.event_type}
+    return types == {"Protests", "Strategic developments"} and "Arrests" in (
+        a.sub_event_type,
+        b.sub_event_type,
+    )
 
 
 def _actors_compatible(a: Event, b: Event) -> bool:
     if a.actor1 is None or b.actor1 is None:
         return True
+    if a.actor1.text is None or b.actor1.text is None:
+        return True  # a coding convention ("Unidentified Armed Group"), not a named actor
     if a.actor1.name == b.actor1.name:
         return True
     # "Government of Russia" (Mr Putin) and "Military Forces of Russia" are one side
@@ -94,22 +130,28 @@ def _merge(kept: Event, new: Event) -> Event:
     date_source = kept
     if new.date and (
         not kept.date
-        or PRECISION_RANK[new.date_precision or "year"] < PRECISION_RANK[kept.date_precision or "year"]
+        or PRECISION_RANK[new.date_precision or "year"]
+        < PRECISION_RANK[kept.date_precision or "year"]
     ):
         date_source = new
     attributions = [a for a in (kept.attribution, new.attribution) if a]
     attribution = "; ".join(dict.fromkeys(attributions)) or None
     fatalities = _max_known(kept.fatalities, new.fatalities)
+    specific = _more_specific(kept, new)
     evidence = list(kept.evidence)
     seen = {(e.start, e.end) for e in evidence}
     evidence.extend(e for e in new.evidence if (e.start, e.end) not in seen)
     return kept.model_copy(
         update={
-            "sub_event_type": _more_specific(kept, new).sub_event_type,
-            "plover_mode": _more_specific(kept, new).plover_mode,
-            "cameo": _more_specific(kept, new).cameo,
-            "actor1": _better_actor(kept.actor1, new.actor1),
-            "actor2": kept.actor2 or new.actor2,
+            "event_type": specific.event_type,
+            "sub_event_type": specific.sub_event_type,
+            "plover": specific.plover,
+            "plover_mode": specific.plover_mode,
+            "cameo": specific.cameo,
+            "actor1": specific.actor1
+            if specific.event_type == "Protests"
+            else _better_actor(kept.actor1, new.actor1),
+            "actor2": _better_actor(kept.actor2, new.actor2),
             "location": location,
             "date": date_source.date,
             "date_precision": date_source.date_precision,
@@ -123,7 +165,14 @@ def _merge(kept: Event, new: Event) -> Event:
 
 
 def _more_specific(a: Event, b: Event) -> Event:
-    return b if a.sub_event_type == "Attack" and b.sub_event_type != "Attack" else a
+    """The sub-type an analyst would keep: the codebook's higher priority; a protest over the
+    arrests made in it."""
+    if a.event_type != b.event_type:
+        if "Protests" in (a.event_type, b.event_type):
+            return a if a.event_type == "Protests" else b
+        return b if a.sub_event_type == "Attack" else a
+    priority = load_codebook().sub_type
+    return b if priority(b.sub_event_type).priority > priority(a.sub_event_type).priority else a
 
 
 def _better_actor(a, b):
@@ -131,6 +180,8 @@ def _better_actor(a, b):
         return b
     if b is None:
         return a
+    if a.text is None and b.text is not None:
+        return b  # a named actor beats a coding convention
     # forces beat a government named for them ("Military Forces of Russia" over "Government")
     if a.name.startswith("Government of") and b.name.startswith("Military Forces of"):
         return b
@@ -142,6 +193,8 @@ def _better_location(a: Location | None, b: Location | None) -> Location | None:
         return b
     if b is None:
         return a
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return a  # same place: keep the first telling's precision ("near Djibo")
     return b if _LOCATION_RANK[b.precision] < _LOCATION_RANK[a.precision] else a
 
 
@@ -154,9 +207,10 @@ def distance_km(a: Location, b: Location) -> float | None:
     if None in (a.lat, a.lon, b.lat, b.lon):
         return None
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 

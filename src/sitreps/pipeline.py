@@ -55,7 +55,10 @@ class Pipeline:
             return Result(raw.input, error=_error(raw, "extract", str(exc)), raw=raw)
         if article.language and article.language not in SUPPORTED_LANGUAGES:
             reason = f"language '{article.language}' is not supported yet (English only)"
-            return Result(raw.input, article=article, error=_error(raw, "language", reason), raw=raw)
+            return Result(
+                raw.input, article=article, error=_error(raw, "language", reason), raw=raw
+            )
+        article = resolve_article_date(article)
         try:
             events = self.code(article)
         except Exception as exc:  # one bad document never stops a batch

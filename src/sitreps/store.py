@@ -160,7 +160,9 @@ class Store:
             old = [r["id"] for r in self.conn.execute(
                 "SELECT id FROM events WHERE article_id = ?", (article.id,))]  # fmt: skip
             if old:
-                self.conn.executemany("DELETE FROM evidence WHERE event_id = ?", [(i,) for i in old])
+                self.conn.executemany(
+                    "DELETE FROM evidence WHERE event_id = ?", [(i,) for i in old]
+                )
                 self.conn.execute("DELETE FROM events WHERE article_id = ?", (article.id,))
             for event in events:
                 event = event.model_copy(update={"incident_id": self._incident_for(event)})

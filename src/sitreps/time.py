@@ -212,6 +212,8 @@ def resolve_event_date(
         ref_dt = datetime.combine(_window_end(reference), datetime.min.time())
     candidates = []
     for result in _recognizer().parse(sentence, ref_dt):
+        if _lowercase_month_word(sentence, result.start, result.end):
+            continue
         resolved = _from_recognizer(result, ref_dt.date())
         if resolved is not None:
             distance = abs(result.start - anchor) if anchor is not None else result.start
@@ -224,6 +226,16 @@ def resolve_event_date(
     ):
         return _coarsen(best, reference.precision)
     return best
+
+
+_AMBIGUOUS_MONTHS = {"march", "may"}
+
+
+def _lowercase_month_word(sentence: str, start: int, end: int) -> bool:
+    """ "the march was peaceful", "they may attack": words, not months."""
+    surface = sentence[start : end + 1]
+    words = surface.split()
+    return any(w in _AMBIGUOUS_MONTHS for w in words) and surface == surface.lower()
 
 
 def _from_recognizer(result, ref: date) -> ResolvedDate | None:

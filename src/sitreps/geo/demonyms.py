@@ -20,8 +20,14 @@ def load_demonyms() -> dict:
 
 
 def _plural(word: str) -> str:
-    if word.endswith(("ese", "ss", "Swiss", "i")) or word in ("French", "British", "Irish",
-                                                              "Dutch", "Welsh", "Lao"):
+    if word.endswith(("ese", "ss", "Swiss", "i")) or word in (
+        "French",
+        "British",
+        "Irish",
+        "Dutch",
+        "Welsh",
+        "Lao",
+    ):
         return word
     return word + "s"
 

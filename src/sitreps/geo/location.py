@@ -3,16 +3,43 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sitreps.geo.gazetteer import Place, open_gazetteer
 from sitreps.geo.resolve import ArticleGeography, PlaceMention, contains
 from sitreps.records import Location
 
 # Words before a place that make it the place of occurrence.
-OCCURRENCE_CUES = frozenset({"in", "at", "near", "on", "across", "among", "amongst", "outside",
-                             "around", "throughout", "inside", "within", "into", "between",
-                             "over", "list", "entered", "reached", "captured", "seized",
-                             "besieged", "bombed", "shelled", "attacked", "via", "through"})
+OCCURRENCE_CUES = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "on",
+        "across",
+        "among",
+        "amongst",
+        "outside",
+        "around",
+        "throughout",
+        "inside",
+        "within",
+        "into",
+        "between",
+        "over",
+        "list",
+        "entered",
+        "reached",
+        "captured",
+        "seized",
+        "besieged",
+        "bombed",
+        "shelled",
+        "attacked",
+        "via",
+        "through",
+    }
+)
 # Words before a place that make it something the event is about, not where it happened.
 ABOUT_CUES = frozenset({"to", "from", "for", "against", "with", "by", "towards", "toward"})
 _BASED = re.compile(r"^-?\s*(?:based|backed|led|born|made|owned|funded|supported)\b")
@@ -29,10 +56,16 @@ def _precision(mention: PlaceMention, place: Place) -> str:
 
 
 def _location(mention: PlaceMention, place: Place) -> Location:
-    return Location(name=place.name, geonameid=place.geonameid, country=place.country,
-                    admin1=place.admin1 if place.feature != "country" else None,
-                    lat=place.lat, lon=place.lon, precision=_precision(mention, place),
-                    text=mention.text)
+    return Location(
+        name=place.name,
+        geonameid=place.geonameid,
+        country=place.country,
+        admin1=place.admin1 if place.feature != "country" else None,
+        lat=place.lat,
+        lon=place.lon,
+        precision=_precision(mention, place),
+        text=mention.text,
+    )
 
 
 def country_location(geo: ArticleGeography, iso2: str) -> Location:
@@ -41,8 +74,14 @@ def country_location(geo: ArticleGeography, iso2: str) -> Location:
     country = gaz.country(iso2)
     if country is None:
         return Location(name=iso2, country=iso2, precision="country")
-    return Location(name=country.name, geonameid=country.geonameid, country=country.country,
-                    lat=country.lat, lon=country.lon, precision="country")
+    return Location(
+        name=country.name,
+        geonameid=country.geonameid,
+        country=country.country,
+        lat=country.lat,
+        lon=country.lon,
+        precision="country",
+    )
 
 
 def _groups(mentions: list[tuple[int, PlaceMention]]) -> list[list[PlaceMention]]:
@@ -61,6 +100,10 @@ def _groups(mentions: list[tuple[int, PlaceMention]]) -> list[list[PlaceMention]
             follower = by_index[current.next_in_list]
             seen.add(current.next_in_list)
             if _is_container(current, follower):
+                if current.place is None:  # unknown X in "the X area of Y": report Y
+                    group[group.index(current)] = replace(
+                        follower, text=current.text, near=current.near, cue=current.cue
+                    )
                 current = follower
                 continue
             group.append(follower)
@@ -70,8 +113,12 @@ def _groups(mentions: list[tuple[int, PlaceMention]]) -> list[list[PlaceMention]
 
 
 def _is_container(inner: PlaceMention, outer: PlaceMention) -> bool:
-    return (inner.list_joiner == "," and inner.place is not None and outer.place is not None
-            and outer.place != inner.place and contains(outer.place, inner.place))
+    """ "Watamu, Kilifi", "the Kisauni area of Mombasa": the second holds the first."""
+    if inner.list_joiner not in {",", "of"} or outer.place is None:
+        return False
+    if inner.place is None:
+        return inner.list_joiner == "of" and outer.place.feature != "country"
+    return outer.place != inner.place and contains(outer.place, inner.place)
 
 
 def _cue(group: list[PlaceMention]) -> str | None:
@@ -86,15 +133,23 @@ def _distance(group: list[PlaceMention], anchor: int) -> int:
 
 def event_locations(geo: ArticleGeography, start: int, end: int, anchor: int) -> list[Location]:
     """Places where the event of sentence [start, end) with trigger at ``anchor`` happened."""
-    inside = [(i, m) for i, m in enumerate(geo.mentions) if start <= m.start and m.end <= end
-              and not _BASED.match(geo.text[m.end:m.end + 12])]
+    inside = [
+        (i, m)
+        for i, m in enumerate(geo.mentions)
+        if start <= m.start and m.end <= end and not _BASED.match(geo.text[m.end : m.end + 12])
+    ]
     if not inside:
         return []
     groups = _groups(inside)
-    occurrence = [g for g in groups if _cue(g) in OCCURRENCE_CUES or (_cue(g) or "").endswith(
-        " of")]
+    occurrence = [
+        g for g in groups if _cue(g) in OCCURRENCE_CUES or (_cue(g) or "").endswith(" of")
+    ]
     if not occurrence:
-        occurrence = [g for g in groups if _cue(g) not in ABOUT_CUES and _cue(g) != "of"]
+        occurrence = [
+            g
+            for g in groups
+            if _cue(g) not in ABOUT_CUES and _cue(g) != "of" and not _modifier(geo.text, g[-1])
+        ]
     occurrence = [g for g in occurrence if any(m.place or m.cue == "list" for m in g)]
     if not occurrence:
         return []
@@ -103,14 +158,21 @@ def event_locations(geo: ArticleGeography, start: int, end: int, anchor: int) ->
     return _to_locations(geo, chosen)
 
 
+def _modifier(text: str, mention: PlaceMention) -> bool:
+    """ "Siaya Senator", "Nairobi CBD": the name qualifies the next word."""
+    return re.match(r" [A-Z]", text[mention.end : mention.end + 2]) is not None
+
+
 def _most_specific(groups: list[list[PlaceMention]]) -> list[list[PlaceMention]]:
     """Drop groups that only contain places holding a place of another group
     ("strikes in Syria, near Homs" -> Homs)."""
     places = [m.place for g in groups for m in g if m.place is not None]
 
     def redundant(group: list[PlaceMention]) -> bool:
-        return all(m.place is not None and any(p != m.place and contains(m.place, p)
-                                               for p in places) for m in group)
+        return all(
+            m.place is not None and any(p != m.place and contains(m.place, p) for p in places)
+            for m in group
+        )
 
     kept = [g for g in groups if not redundant(g)]
     return kept or groups
@@ -118,8 +180,9 @@ def _most_specific(groups: list[list[PlaceMention]]) -> list[list[PlaceMention]]
 
 def _to_locations(geo: ArticleGeography, group: list[PlaceMention]) -> list[Location]:
     known_countries = {m.place.country for m in group if m.place and m.place.country}
-    fallback_country = (next(iter(known_countries)) if len(known_countries) == 1
-                        else geo.focus_country)
+    fallback_country = (
+        next(iter(known_countries)) if len(known_countries) == 1 else geo.focus_country
+    )
     locations: list[Location] = []
     seen: set[tuple[str, int | None]] = set()
     for mention in group:
@@ -127,7 +190,8 @@ def _to_locations(geo: ArticleGeography, group: list[PlaceMention]) -> list[Loca
             location = _location(mention, mention.place)
         elif fallback_country:
             location = country_location(geo, fallback_country).model_copy(
-                update={"text": mention.text})
+                update={"text": mention.text}
+            )
         else:
             continue
         key = (location.name, location.geonameid) if mention.place else (mention.text, None)

@@ -16,15 +16,51 @@ from unidecode import unidecode
 _APOSTROPHES = re.compile(r"['’‘`ʻʼʿʾ´]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Arabic-style articles written as separate tokens after hyphen removal ("ez-Zor" -> "ez zor").
-_ARTICLES = frozenset({"al", "el", "ad", "an", "as", "ash", "ar", "az", "ez", "at", "ath", "adh",
-                       "ed", "es", "er", "et", "ul", "ud", "ush", "ur"})
+_ARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "ad",
+        "an",
+        "as",
+        "ash",
+        "ar",
+        "az",
+        "ez",
+        "at",
+        "ath",
+        "adh",
+        "ed",
+        "es",
+        "er",
+        "et",
+        "ul",
+        "ud",
+        "ush",
+        "ur",
+    }
+)
 _DOUBLED = re.compile(r"([a-z])\1+")
 # Vowel runs (y and w count as vowels after a vowel: "ay", "aw") collapse to one symbol.
 _VOWEL_RUN = re.compile(r"[aeiou][aeiouyw]*|y(?=[^aeiou]|$)")
-_SKELETON_WORDS = {"dayr": "deir", "dair": "deir", "dir": "deir", "tall": "tel", "tell": "tel",
-                   "tal": "tel", "jabal": "jebel", "jabel": "jebel", "jebal": "jebel",
-                   "wadi": "wadi", "ain": "ayn", "ein": "ayn", "abu": "abu", "bu": "abu",
-                   "kafr": "kfar", "kefr": "kfar"}
+_SKELETON_WORDS = {
+    "dayr": "deir",
+    "dair": "deir",
+    "dir": "deir",
+    "tall": "tel",
+    "tell": "tel",
+    "tal": "tel",
+    "jabal": "jebel",
+    "jabel": "jebel",
+    "jebal": "jebel",
+    "wadi": "wadi",
+    "ain": "ayn",
+    "ein": "ayn",
+    "abu": "abu",
+    "bu": "abu",
+    "kafr": "kfar",
+    "kefr": "kfar",
+}
 
 
 @lru_cache(maxsize=200_000)

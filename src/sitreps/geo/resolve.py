@@ -15,12 +15,15 @@ from dataclasses import dataclass, field, replace
 
 from sitreps.geo.demonyms import demonym_code
 from sitreps.geo.gazetteer import ALIAS_ALTERNATE, Candidate, Gazetteer, Place, open_gazetteer
+from sitreps.geo.normalize import name_key
 from sitreps.geo.toponyms import Toponym, find_toponyms, tokenize
 
 FEATURE_PRIOR = {"country": 20.0, "region": 12.0, "admin1": 10.0, "admin2": 5.0}
 MIN_SCORE = 6.0
-_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z' .-]{1,40}?)(?:,\s*[A-Z][A-Za-z .]{1,30})?\s*"
-                       r"(?:\([^)]{1,30}\)\s*)?[—–-]{1,2}\s")
+_DATELINE = re.compile(
+    r"^\s*([A-Z][A-Za-z' .-]{1,40}?)(?:,\s*[A-Z][A-Za-z .]{1,30})?\s*"
+    r"(?:\([^)]{1,30}\)\s*)?[—–-]{1,2}\s"
+)
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,21 @@ def contains(outer: Place, inner: Place) -> bool:
     if outer.feature == "country":
         return inner.country == outer.country and inner.feature != "country"
     if outer.feature == "admin1":
-        return (inner.country == outer.country and inner.admin1_code == outer.admin1_code
-                and inner.feature in {"admin2", "place"})
+        return (
+            inner.country == outer.country
+            and inner.admin1_code == outer.admin1_code
+            and inner.feature in {"admin2", "place"}
+        )
     if outer.feature in {"admin2", "region"} and inner.feature == "place":
         km = _km(outer, inner)
         return inner.country == outer.country and km is not None and km < 80
+    if outer.feature == "place" and outer.admin1 and name_key(outer.admin1) == name_key(outer.name):
+        # "Watamu, Kilifi": a town named like its province stands for the province here
+        return (
+            inner.feature == "place"
+            and inner.country == outer.country
+            and inner.admin1_code == outer.admin1_code
+        )
     return False
 
 
@@ -78,8 +91,9 @@ class Geocoder:
     def __init__(self, gazetteer: Gazetteer | None = None):
         self.gaz = gazetteer or open_gazetteer()
 
-    def geocode(self, text: str,
-                entities: list[tuple[int, int, str]] | None = None) -> ArticleGeography:
+    def geocode(
+        self, text: str, entities: list[tuple[int, int, str]] | None = None
+    ) -> ArticleGeography:
         toponyms = find_toponyms(text, entities, gazetteer=self.gaz)
         votes = self._country_votes(text, toponyms)
         focus = max(votes, key=votes.get) if votes else None
@@ -100,8 +114,11 @@ class Geocoder:
                 votes[best.country] += 1.0
             else:
                 countries = {c.place.country for c in toponym.candidates if c.place.country}
-                big = [c for c in toponym.candidates if c.place.population >= 100_000
-                       or c.place.feature in {"admin1", "region"}]
+                big = [
+                    c
+                    for c in toponym.candidates
+                    if c.place.population >= 100_000 or c.place.feature in {"admin1", "region"}
+                ]
                 if len(countries) == 1:
                     votes[next(iter(countries))] += 0.5
                 elif len({c.place.country for c in big}) == 1:
@@ -119,41 +136,68 @@ class Geocoder:
 
     # -- one mention -------------------------------------------------------------------------
 
-    def _resolve(self, toponym: Toponym, toponyms: list[Toponym], first: list[PlaceMention],
-                 votes: dict[str, float], focus: str | None,
-                 settled: list[Place] | None) -> PlaceMention:
-        mention = PlaceMention(toponym.start, toponym.end, toponym.text, None, toponym.near,
-                               0.0, "not in the gazetteer", toponym.cue, toponym.next_in_list,
-                               toponym.list_joiner)
+    def _resolve(
+        self,
+        toponym: Toponym,
+        toponyms: list[Toponym],
+        first: list[PlaceMention],
+        votes: dict[str, float],
+        focus: str | None,
+        settled: list[Place] | None,
+    ) -> PlaceMention:
+        mention = PlaceMention(
+            toponym.start,
+            toponym.end,
+            toponym.text,
+            None,
+            toponym.near,
+            0.0,
+            "not in the gazetteer",
+            toponym.cue,
+            toponym.next_in_list,
+            toponym.list_joiner,
+        )
         if not toponym.candidates:
             return mention
         container = self._container(toponym, toponyms, first)
-        scored = [self._score(c, toponym, toponym.candidates, votes, focus, container, settled)
-                  for c in toponym.candidates[:60]]
+        scored = [
+            self._score(c, toponym, toponym.candidates, votes, focus, container, settled)
+            for c in toponym.candidates[:60]
+        ]
         scored.sort(key=lambda item: -item[0])
         score, reasons, cand = scored[0]
         if score < MIN_SCORE:
-            return _replace(mention, score=round(score, 2),
-                            reason=f"abstained: best {cand.place.name} ({cand.place.country}) "
-                                   f"scored {score:.1f}: " + "; ".join(reasons))
-        return _replace(mention, place=cand.place, score=round(score, 2),
-                        reason="; ".join(reasons))
+            return _replace(
+                mention,
+                score=round(score, 2),
+                reason=f"abstained: best {cand.place.name} ({cand.place.country}) "
+                f"scored {score:.1f}: " + "; ".join(reasons),
+            )
+        return _replace(mention, place=cand.place, score=round(score, 2), reason="; ".join(reasons))
 
-    def _container(self, toponym: Toponym, toponyms: list[Toponym],
-                   first: list[PlaceMention]) -> Place | None:
+    def _container(
+        self, toponym: Toponym, toponyms: list[Toponym], first: list[PlaceMention]
+    ) -> Place | None:
         """The place after "X, " when it contains a reading of X ("Bangor, Maine")."""
-        if toponym.list_joiner != "," or toponym.next_in_list is None or not first:
+        if toponym.list_joiner not in {",", "of"} or toponym.next_in_list is None or not first:
             return None
         outer = first[toponym.next_in_list].place
-        if outer is None or outer.feature == "place":
+        if outer is None:
             return None
         if any(contains(outer, c.place) and c.place != outer for c in toponym.candidates):
             return outer
         return None
 
-    def _score(self, cand: Candidate, toponym: Toponym, candidates: tuple[Candidate, ...],
-               votes: dict[str, float], focus: str | None, container: Place | None,
-               settled: list[Place] | None) -> tuple[float, list[str], Candidate]:
+    def _score(
+        self,
+        cand: Candidate,
+        toponym: Toponym,
+        candidates: tuple[Candidate, ...],
+        votes: dict[str, float],
+        focus: str | None,
+        container: Place | None,
+        settled: list[Place] | None,
+    ) -> tuple[float, list[str], Candidate]:
         place = cand.place
         reasons = []
         if place.feature == "place":
@@ -196,6 +240,11 @@ class Geocoder:
             elif votes.get(place.country, 0) >= 1.0:
                 score += 2.0
                 reasons.append(f"{place.country} is mentioned")
+            elif focus and place.population < 100_000:
+                score -= 3.0
+                reasons.append(f"{place.country} is foreign to a {focus} story")
+            if cand.fuzzy and place.country != focus:
+                score -= 4.0
         if container is not None:
             if contains(container, place) and place != container:
                 score += 6.0
@@ -203,8 +252,9 @@ class Geocoder:
             else:
                 score -= 2.0
         if settled and place.feature != "country":
-            near = [p for p in settled if p != place and (km := _km(p, place)) is not None
-                    and km < 200]
+            near = [
+                p for p in settled if p != place and (km := _km(p, place)) is not None and km < 200
+            ]
             if near:
                 score += 1.5
                 reasons.append(f"near {near[0].name}")
@@ -212,16 +262,21 @@ class Geocoder:
 
 
 def _dominant(place: Place, candidates: tuple[Candidate, ...]) -> bool:
-    others = [c.place.population for c in candidates
-              if c.place.feature == "place" and c.place != place]
+    others = [
+        c.place.population for c in candidates if c.place.feature == "place" and c.place != place
+    ]
     return bool(others) and place.population >= 20 * max(others)
 
 
 def _same_name_town(area: Place, candidates: tuple[Candidate, ...]) -> bool:
     """The area is named after a big town of the same name ("Homs", "Moscow", "New York")."""
     floor = max(10_000, area.population // 10)
-    return any(c.place.feature == "place" and c.place.population >= floor
-               and c.place.country == area.country for c in candidates)
+    return any(
+        c.place.feature == "place"
+        and c.place.population >= floor
+        and c.place.country == area.country
+        for c in candidates
+    )
 
 
 def _replace(mention: PlaceMention, **changes: object) -> PlaceMention:

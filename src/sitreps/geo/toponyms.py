@@ -22,54 +22,218 @@ if TYPE_CHECKING:
 
 MAX_TOKENS = 4
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_CONNECTORS = frozenset({"of", "de", "del", "der", "la", "le", "les", "el", "al", "ez", "es", "ed",
-                         "ad", "an", "as", "ash", "ar", "az", "at", "du", "des", "da", "do", "dos",
-                         "das", "di", "upon", "sur", "and", "bin", "ibn", "abu", "am", "im", "en",
-                         "y", "e", "van", "von", "aan"})
+_CONNECTORS = frozenset(
+    {
+        "of",
+        "de",
+        "del",
+        "der",
+        "la",
+        "le",
+        "les",
+        "el",
+        "al",
+        "ez",
+        "es",
+        "ed",
+        "ad",
+        "an",
+        "as",
+        "ash",
+        "ar",
+        "az",
+        "at",
+        "du",
+        "des",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "di",
+        "upon",
+        "sur",
+        "and",
+        "bin",
+        "ibn",
+        "abu",
+        "am",
+        "im",
+        "en",
+        "y",
+        "e",
+        "van",
+        "von",
+        "aan",
+    }
+)
 _INNER_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
-_LOCATIVE = frozenset({"in", "at", "near", "outside", "from", "to", "into", "across", "throughout",
-                       "around", "towards", "toward", "on", "over", "between", "among", "amongst",
-                       "via", "through", "inside", "within", "of", "entered", "reached",
-                       "captured", "seized", "besieged", "bombed", "shelled", "attacked"})
-_SKIPPABLE_BEFORE = frozenset({"the", "northern", "southern", "eastern", "western", "central",
-                               "north", "south", "east", "west", "rural", "downtown", "greater",
-                               "neighbouring", "neighboring", "nearby"})
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "president",
-                     "minister", "general", "gen", "colonel", "col", "captain", "capt", "major",
-                     "maj", "lt", "sgt", "sergeant", "king", "queen", "prince", "princess",
-                     "sheikh", "imam", "bishop", "pope", "senator", "sen", "rep", "governor",
-                     "gov", "mayor", "chief", "commander", "judge", "justice", "professor",
-                     "prof", "father", "brother", "sister", "saint", "st", "mullah", "emir",
-                     "ayatollah", "spokesman", "spokeswoman", "secretary", "chairman"})
-_ADMIN_SUFFIXES = {"province": "admin1", "governorate": "admin1", "oblast": "admin1",
-                   "region": "admin1", "state": "admin1", "prefecture": "admin1",
-                   "department": "admin1", "county": "admin2", "district": "admin2",
-                   "municipality": "admin2", "division": "admin2", "city": "place",
-                   "town": "place", "village": "place", "camp": "place", "area": "place",
-                   "neighbourhood": "place", "neighborhood": "place", "suburb": "place"}
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "outside",
+        "from",
+        "to",
+        "into",
+        "across",
+        "throughout",
+        "around",
+        "towards",
+        "toward",
+        "on",
+        "over",
+        "between",
+        "among",
+        "amongst",
+        "via",
+        "through",
+        "inside",
+        "within",
+        "of",
+        "entered",
+        "reached",
+        "captured",
+        "seized",
+        "besieged",
+        "bombed",
+        "shelled",
+        "attacked",
+    }
+)
+_SKIPPABLE_BEFORE = frozenset(
+    {
+        "the",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "north",
+        "south",
+        "east",
+        "west",
+        "rural",
+        "downtown",
+        "greater",
+        "neighbouring",
+        "neighboring",
+        "nearby",
+    }
+)
+_TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "lord",
+        "lady",
+        "president",
+        "minister",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "major",
+        "maj",
+        "lt",
+        "sgt",
+        "sergeant",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "sheikh",
+        "imam",
+        "bishop",
+        "pope",
+        "senator",
+        "sen",
+        "rep",
+        "governor",
+        "gov",
+        "mayor",
+        "chief",
+        "commander",
+        "judge",
+        "justice",
+        "professor",
+        "prof",
+        "father",
+        "brother",
+        "sister",
+        "saint",
+        "st",
+        "mullah",
+        "emir",
+        "ayatollah",
+        "spokesman",
+        "spokeswoman",
+        "secretary",
+        "chairman",
+    }
+)
+_ADMIN_SUFFIXES = {
+    "province": "admin1",
+    "governorate": "admin1",
+    "oblast": "admin1",
+    "region": "admin1",
+    "state": "admin1",
+    "prefecture": "admin1",
+    "department": "admin1",
+    "county": "admin2",
+    "district": "admin2",
+    "municipality": "admin2",
+    "division": "admin2",
+    "city": "place",
+    "town": "place",
+    "village": "place",
+    "camp": "place",
+    "area": "place",
+    "neighbourhood": "place",
+    "neighborhood": "place",
+    "suburb": "place",
+}
 _NEAR_BEFORE = re.compile(
     r"(?:\bnear|\boutside|\bnearby|\bclose to|\boutskirts of|\bvicinity of|\bnorth of|"
     r"\bsouth of|\beast of|\bwest of|(?:north|south)-?(?:east|west) of)"
-    r"\s+(?:the\s+)?(?:(?:city|town|village|area)\s+of\s+)?$", re.IGNORECASE)
+    r"\s+(?:the\s+)?(?:(?:city|town|village|area)\s+of\s+)?$",
+    re.IGNORECASE,
+)
 _OF_PATTERN = re.compile(
     r"(?:\b(?P<adj>[A-Z][\w’'-]+)\s+)?(?:(?:port|border|northern|southern|eastern|western|"
     r"central|coastal|restive|besieged|ancient|capital|key|strategic|desert)\s+)*"
     r"(?P<kind>city|town|village|port|capital|province|region|district|state|county|"
     r"governorate|area|suburb|neighbourhood|neighborhood|camp|municipality|locality|"
-    r"settlement|oblast|island|hamlet)\s+of\s+$", re.IGNORECASE)
+    r"settlement|oblast|island|hamlet)\s+of\s+$",
+    re.IGNORECASE,
+)
 _FUNCTION_WORDS = frozenset(
     "a an the in on at of for to from by with and but or nor as if when while after before since "
     "during it he she they we i you this that these those there here his her their its our my your "
     "meanwhile elsewhere also then so yet both all some many most more several one two three four "
     "five six seven eight nine ten what who which where why how not no new according despite "
-    "although though however earlier later last next today yesterday tomorrow".split())
+    "although though however earlier later last next today yesterday tomorrow".split()
+)
 # Words that turn a preceding or following place name into an organisation or facility name.
 _INSTITUTIONS = frozenset(
     "department ministry university college school street road avenue post times news herald "
     "tribune journal gazette bank company corporation inc group party council committee center "
     "centre hospital airport station park square bridge hotel club church mosque chamber board "
-    "institute foundation association society agency office court police".split())
+    "institute foundation association society agency office court police".split()
+)
 _CONTRACTION = re.compile(r"^\w+['’](?:ve|re|ll|d|m|t|s)$", re.IGNORECASE)
+_PART_OF = re.compile(
+    r"\s+(?:area|suburb|district|village|town|neighbou?rhood|estate|ward|"
+    r"division|location|sub-?county|outskirts|part|region|province|county)"
+    r"\s+(?:of|in)\s+(?:the\s+)?|\s*\(\s*",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”]\s*$|^\s*$")
 
 
@@ -81,7 +245,7 @@ class Token:
 
     @property
     def capitalised(self) -> bool:
-        """"Homs", and also "ez-Zor" / "al-Raqqa" (a lower-case article glued to a name)."""
+        """ "Homs", and also "ez-Zor" / "al-Raqqa" (a lower-case article glued to a name)."""
         if self.text[:1].isupper():
             return True
         head, _, tail = self.text.rpartition("-")
@@ -122,8 +286,9 @@ def tokenize(text: str) -> list[Token]:
 
 
 class _Scanner:
-    def __init__(self, text: str, gazetteer: Gazetteer,
-                 entities: Sequence[tuple[int, int, str]] | None):
+    def __init__(
+        self, text: str, gazetteer: Gazetteer, entities: Sequence[tuple[int, int, str]] | None
+    ):
         self.text = text
         self.gaz = gazetteer
         self.tokens = tokenize(text)
@@ -134,7 +299,7 @@ class _Scanner:
         for start, end, label in entities or ():
             if label in {"GPE", "LOC", "FAC"}:
                 self.locations.append((start, end))
-            elif label in {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"}:
+            elif label in {"PERSON", "WORK_OF_ART", "PRODUCT", "LAW"}:
                 self.blocked.append((start, end))
 
     def _surnames(self) -> set[str]:
@@ -143,30 +308,36 @@ class _Scanner:
         found = set()
         for k in range(1, len(self.tokens)):
             first, second = self.tokens[k - 1], self.tokens[k]
-            gap = self.text[first.end:second.start]
+            gap = self.text[first.end : second.start]
             if gap != " " or not (first.capitalised and second.capitalised):
                 continue
             first_key, second_key = name_key(first.text), name_key(second.text)
             if first_key in _TITLES:
                 found.add(second_key)
-            elif (self._plain_name(first_key, first.text)
-                  and self._plain_name(second_key, second.text)):
+            elif self._plain_name(first_key, first.text) and self._plain_name(
+                second_key, second.text
+            ):
                 found.add(second_key)
                 if _strength(self.gaz.lookup_candidates(first.text)) < 2:
                     found.add(first_key)  # "Nelson Mandela", "Chen Jining"
         return found
 
     def _plain_name(self, key: str, word: str) -> bool:
-        return (key not in self.gaz.stopwords and key not in _FUNCTION_WORDS
-                and key not in self.lower_words and key not in _ADMIN_SUFFIXES
-                and key not in _INSTITUTIONS and not country_code(word))
+        return (
+            key not in self.gaz.stopwords
+            and key not in _FUNCTION_WORDS
+            and key not in self.lower_words
+            and key not in _ADMIN_SUFFIXES
+            and key not in _INSTITUTIONS
+            and not country_code(word)
+        )
 
     # -- candidate spans --------------------------------------------------------------------
 
     def _joined(self, i: int, j: int) -> bool:
         """Tokens i..j form one name: only spaces or hyphens between them, inner words ok."""
         for k in range(i, j):
-            gap = self.text[self.tokens[k].end:self.tokens[k + 1].start]
+            gap = self.text[self.tokens[k].end : self.tokens[k + 1].start]
             if not _INNER_GAP.fullmatch(gap):
                 return False
         for k in range(i + 1, j):
@@ -179,15 +350,18 @@ class _Scanner:
         found = []
         i = 0
         while i < len(self.tokens):
-            if not self.tokens[i].capitalised or self.tokens[i].text in {"The", "A", "An"} \
-                    or _CONTRACTION.match(self.tokens[i].text):
+            if (
+                not self.tokens[i].capitalised
+                or self.tokens[i].text in {"The", "A", "An"}
+                or _CONTRACTION.match(self.tokens[i].text)
+            ):
                 i += 1
                 continue
             match = None
             for j in range(min(len(self.tokens), i + MAX_TOKENS) - 1, i - 1, -1):
                 if not self._joined(i, j):
                     continue
-                surface = self.text[self.tokens[i].start:self.tokens[j].end]
+                surface = self.text[self.tokens[i].start : self.tokens[j].end]
                 candidates = self.gaz.lookup_candidates(surface)
                 if candidates:
                     match = (i, j, candidates)
@@ -202,7 +376,7 @@ class _Scanner:
     # -- context -----------------------------------------------------------------------------
 
     def sentence_initial(self, i: int) -> bool:
-        before = self.text[max(0, self.tokens[i].start - 3):self.tokens[i].start]
+        before = self.text[max(0, self.tokens[i].start - 3) : self.tokens[i].start]
         return i == 0 or bool(_SENTENCE_END.search(before)) or before.endswith(("‘", "'", "("))
 
     def preceding_word(self, i: int) -> tuple[str | None, int]:
@@ -212,7 +386,7 @@ class _Scanner:
             k -= 1
         if k < 0:
             return None, k
-        gap = self.text[self.tokens[k].end:self.tokens[k + 1].start]
+        gap = self.text[self.tokens[k].end : self.tokens[k + 1].start]
         if gap.strip(" -") or "\n" in gap:
             return None, k
         return self.tokens[k].text.lower(), k
@@ -220,19 +394,44 @@ class _Scanner:
     def capitalised_neighbour(self, i: int, j: int) -> bool:
         """A capitalised word glued to the span: it is part of a longer name."""
         before = i - 1
-        if before >= 0 and self._is_name_word(before) \
-                and _INNER_GAP.fullmatch(self.text[self.tokens[before].end:self.tokens[i].start]):
+        if (
+            before >= 0
+            and self._is_name_word(before)
+            and _INNER_GAP.fullmatch(self.text[self.tokens[before].end : self.tokens[i].start])
+        ):
             return True
         after = j + 1
-        return after < len(self.tokens) and self._is_name_word(after) and bool(
-            _INNER_GAP.fullmatch(self.text[self.tokens[j].end:self.tokens[after].start]))
+        return (
+            after < len(self.tokens)
+            and self._is_name_word(after)
+            and not self.tokens[after].text.isupper()
+            and bool(_INNER_GAP.fullmatch(self.text[self.tokens[j].end : self.tokens[after].start]))
+        )
+
+    def after_capitalised_common_word(self, i: int) -> bool:
+        """ "City Hall", "Premier League": a capitalised common word makes it a name."""
+        if i == 0 or self.sentence_initial(i - 1):
+            return False
+        before = self.tokens[i - 1]
+        key = name_key(before.text)
+        return (
+            before.capitalised
+            and key in self.gaz.stopwords
+            and key not in _TITLES
+            and self.text[before.end : self.tokens[i].start] == " "
+        )
 
     def _is_name_word(self, k: int) -> bool:
         word = self.tokens[k].text
         key = name_key(word)
-        return (word[:1].isupper() and key not in self.gaz.stopwords
-                and key not in _FUNCTION_WORDS and key not in self.lower_words
-                and key not in _ADMIN_SUFFIXES and not country_code(word))
+        return (
+            word[:1].isupper()
+            and key not in self.gaz.stopwords
+            and key not in _FUNCTION_WORDS
+            and key not in self.lower_words
+            and key not in _ADMIN_SUFFIXES
+            and not country_code(word)
+        )
 
     def overlaps(self, spans: list[tuple[int, int]], start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in spans)
@@ -255,8 +454,11 @@ def _strength(candidates: tuple[Candidate, ...]) -> int:
     return best
 
 
-def find_toponyms(text: str, entities: list[tuple[int, int, str]] | None = None,
-                  gazetteer: Gazetteer | None = None) -> list[Toponym]:
+def find_toponyms(
+    text: str,
+    entities: list[tuple[int, int, str]] | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> list[Toponym]:
     """Place names in ``text`` with character offsets, context cues and gazetteer candidates."""
     gaz = gazetteer or open_gazetteer()
     scan = _Scanner(text, gaz, entities)
@@ -276,18 +478,26 @@ def find_toponyms(text: str, entities: list[tuple[int, int, str]] | None = None,
     return toponyms
 
 
-def _judge(scan: _Scanner, i: int, j: int, candidates: tuple[Candidate, ...],
-           accepted: list[Toponym]) -> Toponym | None:
+def _judge(
+    scan: _Scanner, i: int, j: int, candidates: tuple[Candidate, ...], accepted: list[Toponym]
+) -> Toponym | None:
     start, end = scan.tokens[i].start, scan.tokens[j].end
     surface = scan.text[start:end]
     key = name_key(surface)
     single = i == j
-    if single and (key in scan.gaz.stopwords or demonym_code(surface) or len(key) <= 2
-                   and not surface.isupper()):
+    if single and (
+        key in scan.gaz.stopwords
+        or demonym_code(surface)
+        or len(key) <= 2
+        and not surface.isupper()
+    ):
         return None
     if _acronym(surface):
-        candidates = tuple(c for c in candidates if c.alias_kind == ALIAS_CURATED
-                           or c.place.feature == "country" and len(key) > 2)
+        candidates = tuple(
+            c
+            for c in candidates
+            if c.alias_kind == ALIAS_CURATED or c.place.feature == "country" and len(key) > 2
+        )
         if not candidates:
             return None  # "NATO", "BA", "APC": acronyms, not the towns that share the letters
     if scan.overlaps(scan.blocked, start, end) and not scan.overlaps(scan.locations, start, end):
@@ -304,7 +514,11 @@ def _judge(scan: _Scanner, i: int, j: int, candidates: tuple[Candidate, ...],
     cued = toponym.cue is not None or toponym.kind_hint is not None or in_entity
     if strength == 2:
         return toponym
-    if key in scan.surnames or _institution_around(scan, i, j):
+    if (
+        key in scan.surnames
+        or _institution_around(scan, i, j)
+        or scan.after_capitalised_common_word(i)
+    ):
         return None
     if single and key in scan.lower_words and not in_entity:
         return None  # "police", "bar": used as an ordinary word in this very document
@@ -324,8 +538,11 @@ def _acronym(surface: str) -> bool:
 def _institution_around(scan: _Scanner, i: int, j: int) -> bool:
     """ "Commerce Department", "Chamber of Commerce": part of an organisation's name."""
     after = j + 1
-    if after < len(scan.tokens) and scan.tokens[after].text.lower() in _INSTITUTIONS \
-            and scan.tokens[after].capitalised:
+    if (
+        after < len(scan.tokens)
+        and scan.tokens[after].text.lower() in _INSTITUTIONS
+        and scan.tokens[after].capitalised
+    ):
         return True
     if i >= 2 and scan.tokens[i - 1].text == "of" and scan.tokens[i - 2].capitalised:
         return scan.tokens[i - 2].text.lower() in _INSTITUTIONS
@@ -341,7 +558,7 @@ def _follows_list(text: str, previous_end: int, start: int) -> bool:
 def _with_context(scan: _Scanner, i: int, j: int, candidates: tuple[Candidate, ...]) -> Toponym:
     start, end = scan.tokens[i].start, scan.tokens[j].end
     toponym = Toponym(start, end, scan.text[start:end], candidates)
-    before = scan.text[max(0, start - 80):start]
+    before = scan.text[max(0, start - 80) : start]
     if _NEAR_BEFORE.search(before):
         toponym.near = True
         toponym.cue = "near"
@@ -359,14 +576,15 @@ def _with_context(scan: _Scanner, i: int, j: int, candidates: tuple[Candidate, .
     after = j + 1
     if after < len(scan.tokens):
         suffix = scan.tokens[after].text.lower()
-        gap = scan.text[end:scan.tokens[after].start]
+        gap = scan.text[end : scan.tokens[after].start]
         if suffix in _ADMIN_SUFFIXES and _INNER_GAP.fullmatch(gap):
             toponym.kind_hint = _ADMIN_SUFFIXES[suffix]
     return toponym
 
 
-def _add_entity_only(scan: _Scanner, toponyms: list[Toponym],
-                     token_index: list[tuple[int, int]]) -> None:
+def _add_entity_only(
+    scan: _Scanner, toponyms: list[Toponym], token_index: list[tuple[int, int]]
+) -> None:
     """spaCy GPE/LOC spans the gazetteer scan missed: looked up whole, else kept as unknown."""
     for start, end in scan.locations:
         if any(t.start < end and start < t.end for t in toponyms):
@@ -374,7 +592,7 @@ def _add_entity_only(scan: _Scanner, toponyms: list[Toponym],
         surface = scan.text[start:end]
         for article in ("the ", "The "):
             if surface.startswith(article):
-                surface, start = surface[len(article):], start + len(article)
+                surface, start = surface[len(article) :], start + len(article)
         if not surface[:1].isupper() or country_code(surface) and demonym_code(surface):
             continue
         candidates = scan.gaz.lookup_candidates(surface)
@@ -388,8 +606,9 @@ def _add_entity_only(scan: _Scanner, toponyms: list[Toponym],
         token_index.append((first, last))
 
 
-def _add_unknown_list_members(scan: _Scanner, toponyms: list[Toponym],
-                              token_index: list[tuple[int, int]]) -> None:
+def _add_unknown_list_members(
+    scan: _Scanner, toponyms: list[Toponym], token_index: list[tuple[int, int]]
+) -> None:
     """Capitalised words coordinated with a cued known place ("in Homs, Tayyiba and Hama").
 
     They are kept as unknown toponyms (no candidates): the event-location step can still say
@@ -402,7 +621,7 @@ def _add_unknown_list_members(scan: _Scanner, toponyms: list[Toponym],
         k = token_index[idx][1] + 1
         joined = False
         while k < len(scan.tokens):
-            gap = scan.text[scan.tokens[k - 1].end:scan.tokens[k].start]
+            gap = scan.text[scan.tokens[k - 1].end : scan.tokens[k].start]
             word = scan.tokens[k]
             if "\n" in gap or gap.strip() not in {",", ""}:
                 break
@@ -420,10 +639,15 @@ def _add_unknown_list_members(scan: _Scanner, toponyms: list[Toponym],
             k += 1
 
 
-def _link_lists(scan: _Scanner, toponyms: list[Toponym],
-                token_index: list[tuple[int, int]]) -> None:
+def _link_lists(
+    scan: _Scanner, toponyms: list[Toponym], token_index: list[tuple[int, int]]
+) -> None:
     for idx in range(len(toponyms) - 1):
-        gap = scan.text[toponyms[idx].end:toponyms[idx + 1].start]
+        gap = scan.text[toponyms[idx].end : toponyms[idx + 1].start]
+        if _PART_OF.fullmatch(gap):
+            toponyms[idx].next_in_list = idx + 1
+            toponyms[idx].list_joiner = "of"
+            continue
         joiner = re.fullmatch(r"\s*(,)?\s*(?:(and|or)\s+)?(?:the\s+)?", gap)
         if joiner and (joiner.group(1) or joiner.group(2)):
             toponyms[idx].next_in_list = idx + 1

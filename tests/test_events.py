@@ -1,0 +1,121 @@
+"""The events stage through the real pipeline, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _code(pipeline, text, ref_date="2019-12-31", **kw):
+    return pipeline.process_text(text, doc_id="t", ref_date=ref_date, **kw)
+
+
+def test_air_strike_with_actor_target_place_and_deaths(pipeline):
+    events = _code(
+        pipeline,
+        "Turkish warplanes struck Kurdish YPG positions near Afrin on Monday, killing "
+        "eight fighters, the defence ministry said.",
+    )
+    assert len(events) == 1
+    event = events[0]
+    assert (event.event_type, event.sub_event_type) == (
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    )
+    assert event.actor1.name == "Military Forces of Turkey"
+    assert event.actor1.country == "TR"
+    assert event.actor2.name.startswith("YPG")
+    assert event.fatalities == 8
+    assert event.location.country == "SY"
+    assert event.location.precision == "near"
+    assert event.date == "2019-12-30"
+    assert event.attribution == "defence ministry"
+    assert event.evidence[0].text.startswith("Turkish warplanes")
+    assert event.plover == "ASSAULT"
+
+
+def test_protest_follows_acled_conventions(pipeline):
+    events = _code(
+        pipeline,
+        "Police fired tear gas to disperse hundreds of traders protesting against new taxes "
+        "in Mombasa on Tuesday.",
+    )
+    assert [e.sub_event_type for e in events] == ["Protest with intervention"]
+    assert events[0].actor1.name == "Protesters (Kenya)"
+    assert events[0].actor2.name == "Police Forces of Kenya"
+
+
+def test_unknown_attackers_on_civilians(pipeline):
+    events = _code(pipeline, "Gunmen shot dead three villagers in Mandera county on Sunday.")
+    assert [e.sub_event_type for e in events] == ["Attack"]
+    assert events[0].actor1.name == "Unidentified Armed Group (Kenya)"
+    assert events[0].actor2.name == "Civilians (Kenya)"
+    assert events[0].fatalities == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebels threatened to attack the capital if talks fail.",
+        "Officials denied that soldiers had shelled the village.",
+        "Police will deploy to the stadium ahead of the march planned for next week.",
+        "An estimated 40,000 people have been killed in the ten-year conflict.",
+        "A court sentenced two men for the killing of a journalist in 2015.",
+        "The striker shot past the goalkeeper after a swift counter-attack.",
+    ],
+)
+def test_not_events(pipeline, text):
+    assert _code(pipeline, text) == []
+
+
+def test_unreal_events_kept_on_request():
+    from sitreps.pipeline import Pipeline
+
+    events = Pipeline(include_unreal=True).process_text(
+        "Officials denied that soldiers had shelled the village of Kafr Nabl.",
+        doc_id="t",
+        ref_date="2019-06-01",
+    )
+    assert events == [] or all(e.modality.value != "asserted" for e in events)
+
+
+def test_denial_contests_the_event_at_the_same_place(pipeline):
+    events = _code(
+        pipeline,
+        "Jets of the Saudi-led coalition struck a market in Majz on Monday, killing 9 people.\n\n"
+        "Separately, Houthi fighters shelled army positions near Taiz.\n\n"
+        "The coalition denied that its aircraft had struck the market in Majz.",
+    )
+    by_place = {e.location.name: e for e in events}
+    assert by_place["Majz"].contested is True
+    assert by_place["Majz"].evidence[-1].supports == ["contested"]
+    assert not [e for e in events if e.location.name != "Majz" and e.contested]
+
+
+def test_one_event_per_place_across_a_sentence_and_its_neighbour(pipeline):
+    events = _code(
+        pipeline,
+        "French jets carried out three air strikes on Islamic State in Iraq on Friday.\n\n"
+        "The strikes hit Mosul, Tal Afar and Baiji, the ministry said.",
+    )
+    places = sorted(e.location.name for e in events)
+    assert len(places) == 3
+    assert all(e.actor1.name == "Military Forces of France" for e in events)
+    assert all(e.location.precision == "place" for e in events)
+
+
+def test_claim_of_responsibility_names_the_attacker(pipeline):
+    events = _code(
+        pipeline,
+        "A roadside bomb hit a police truck near Garissa on Monday, killing two officers.\n\n"
+        "Al-Shabaab said its fighters had planted the bomb.",
+    )
+    assert len(events) == 1
+    assert events[0].actor1.name == "Al Shabaab"
+    assert events[0].modality.value == "claimed"
+    assert events[0].fatalities == 2
+
+
+def test_ids_are_stable(pipeline):
+    text = "Gunmen killed two traders in Mandera on Sunday."
+    first = [e.id for e in _code(pipeline, text)]
+    assert first and first == [e.id for e in _code(pipeline, text)]
