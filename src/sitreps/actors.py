@@ -75,8 +75,11 @@ class _Entry:
 class ActorDictionary:
     """Compiled actor patterns; `find` returns non-overlapping mentions, best entry first."""
 
-    def __init__(self, data: dict, country_words: dict[str, str]):
+    def __init__(
+        self, data: dict, country_words: dict[str, str], country_names: set[str] | None = None
+    ):
         self._country_words = country_words
+        self._country_names = country_names if country_names is not None else set(country_words)
         self._entries = list(self._compile(data))
 
     def find(self, text: str) -> list[ActorMention]:
@@ -145,9 +148,15 @@ class ActorDictionary:
                         item.get("role"),
                         False,
                     )
-        # Bare country names ("Russia says it has started to bomb ...") stand for the state.
+        # Bare country names ("Russia says it has started to bomb ...") stand for the state;
+        # bare demonyms do not ("Borana and Somalis clashed" are people, not an army).
+        names_only = "|".join(
+            re.escape(w) for w in words if w in self._country_names and not _is_acronym(w)
+        )
+        if acronyms:
+            names_only = f"(?-i:{acronyms})|{names_only}"
         yield _Entry(
-            _word_pattern(rf"(?P<c>{alternation})", case_sensitive=False),
+            _word_pattern(rf"(?P<c>{names_only})", case_sensitive=False),
             "Military Forces of {country_name}",
             None,
             ActorKind.STATE_FORCES,
@@ -240,7 +249,8 @@ def country_name(iso2: str | None) -> str | None:
 def load_actor_dictionary() -> ActorDictionary:
     with resources.files("sitreps.data").joinpath("actors.yaml").open(encoding="utf-8") as f:
         data = yaml.safe_load(f)
-    return ActorDictionary(data, country_table())
+    names = {_country_key(n) for n in _country_names().values()}
+    return ActorDictionary(data, country_table(), names)
 
 
 def find_actors(text: str) -> list[ActorMention]:

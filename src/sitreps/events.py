@@ -405,8 +405,10 @@ _CONFLICT_NOUNS = re.compile(
     r"artillery|mortars?|shells?|grenades?|airstrikes?|air strikes?|ied|mines?|machetes?|"
     r"knives|police|army|troops|soldiers|militants?|insurgents?|protesters?|demonstrators?|"
     r"rioters?|mob|civilians?|villagers?|residents|gunmen|attackers?|assailants?|security "
+    r"clans?|militias?|tribesmen|communities|arrows?|spears?|"
     r"forces|aircraft|jets|warplanes|drones?|helicopters?|convoys?|checkpoints?|"
-    r"casualties|hostages?|curfew)\b",
+    r"casualties|hostages?|curfew|protests?|demonstrations?|rall(?:y|ies)|sit-ins?|"
+    r"petitions?|marchers|strikers|picket\w*|lynch\w*|abduct\w*|kidnap\w*|rap(?:e|ed))\b",
     re.IGNORECASE,
 )
 
@@ -458,8 +460,10 @@ _LETHAL_FORCE = re.compile(
     r"shot and killed|died)\b"
 )
 _RIOT = re.compile(
-    r"\b(?:riot\w*|pelted|threw stones|stone-?throwing|hurled|torched|set (?:on )?fire|"
-    r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars)|vandali[sz]\w+|looted|clashed with)\b"
+    r"\b(?:riot\w*|pelted|threw stones|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
+    r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|property)|vandali[sz]\w+|looted|"
+    r"clashed with|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|damag\w+|"
+    r"violent(?:ly)?|smashed|stormed|block(?:ed|ing) (?:the |a )?(?:road|highway)s? with)\b"
 )
 
 
