@@ -14,8 +14,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from sitreps.records import DocumentError, Event, event_json_schema
 
@@ -94,7 +96,10 @@ def _inputs(paths: list[str], input_format: InputFormat):
 
 def _report_errors(errors: list[DocumentError]) -> None:
     for e in errors:
-        err.print(f"[yellow]skipped[/] {e.input} [dim]({e.stage})[/]: {e.error}", highlight=False)
+        err.print(
+            f"[yellow]skipped[/] {escape(e.input)} [dim]({e.stage})[/]: {escape(e.error)}",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -326,10 +331,12 @@ def _print_table(events: list[Event], out) -> None:
         source = e.attribution or ""
         if e.contested:
             source = (source + " [contested]").strip()
-        table.add_row(
+        cells = (
             date, e.sub_event_type, _actor(e.actor1), _actor(e.actor2), place,
             "" if e.fatalities is None else str(e.fatalities), source, f"{e.confidence:.2f}",
         )  # fmt: skip
+        # Cells hold text from untrusted pages: never let it be read as console markup.
+        table.add_row(*(Text(cell) for cell in cells))
     console = Console(
         file=out if out is not sys.stdout else None, width=160 if not _tty(out) else None
     )

@@ -550,12 +550,11 @@ def _attribution(
 ) -> tuple[str, ActorMention | None] | None:
     """Who says so: the subject of the reporting verb that governs the trigger."""
     text = sentence.text
-    m = re.search(r"\baccording to ([^,.;]+)", text, re.IGNORECASE)
-    if m:
-        return _clean_attribution(m.group(1)), _actor_at(sentence, m.start(1), m.end(1))
-    m = re.search(r"\b(?:were|was|have been|has been) confirmed by ([^,.;]+)", text, re.I)
-    if m:
-        return _clean_attribution(m.group(1)), _actor_at(sentence, m.start(1), m.end(1))
+    for pattern in (_ACCORDING_TO, _CONFIRMED_BY):
+        m = pattern.search(text)
+        cleaned = _clean_attribution(m.group(1)) if m else None
+        if m and cleaned:
+            return cleaned, _actor_at(sentence, m.start(1), m.end(1))
     doc = sentence.doc
     if doc is None:
         return None
@@ -570,16 +569,22 @@ def _attribution(
             if subjects:
                 subject = subjects[0]
                 span = doc[subject.left_edge.i : subject.right_edge.i + 1]
-                if subject.pos_ == "PRON":
+                cleaned = _clean_attribution(span.text)
+                if subject.pos_ == "PRON" or cleaned is None:
                     return None
-                return _clean_attribution(span.text), _actor_at(
-                    sentence, span.start_char, span.end_char
-                )
+                return cleaned, _actor_at(sentence, span.start_char, span.end_char)
     return None
 
 
-def _clean_attribution(text: str) -> str:
-    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+_ACCORDING_TO = re.compile(r"\baccording to ([^,.;]+)", re.IGNORECASE)
+_CONFIRMED_BY = re.compile(
+    r"\b(?:were|was|have been|has been) confirmed by ([^,.;]+)", re.IGNORECASE
+)
+
+
+def _clean_attribution(text: str) -> str | None:
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" \t\n\"'“”‘’"), flags=re.IGNORECASE)
+    return text if re.search(r"[^\W\d_]{2,}", text) else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -134,7 +134,9 @@ def _merge(kept: Event, new: Event) -> Event:
         < PRECISION_RANK[kept.date_precision or "year"]
     ):
         date_source = new
-    attributions = [a for a in (kept.attribution, new.attribution) if a]
+    attributions = [
+        part for a in (kept.attribution, new.attribution) if a for part in a.split("; ")
+    ]
     attribution = "; ".join(dict.fromkeys(attributions)) or None
     fatalities = _max_known(kept.fatalities, new.fatalities)
     specific = _more_specific(kept, new)
