@@ -308,9 +308,12 @@ def _code_sentence(
         if speaker.kind == ActorKind.STATE_FORCES and sub_type.name in _STATE_WEAPONS:
             agent = speaker  # "The defence ministry said airstrikes hit ..." - its own forces
     fatalities = count_fatalities(text) if sub_type.violent else None
-    if not _anchored(sub_type, agent, target, fatalities, text):
-        return []
     locations = _locations(ctx, sentence, trigger)
+    named_place = any(
+        loc.precision != "country" and evidence is None for loc, evidence in locations
+    )
+    if not (named_place or _anchored(sub_type, agent, target, fatalities, text)):
+        return []
     event_date = resolve_event_date(text, ctx.reference, anchor=trigger.start)
     evidence = [
         Evidence(
@@ -598,6 +601,9 @@ def _roles(
     actors = [a for a in sentence.actors if not _is_reporter(sentence, a)]
     if not actors:
         return None, None
+    sides = _sides_of_clash(sentence.text, trigger, actors)
+    if sides is not None:
+        return sides
     agent = _agent_from_parse(sentence, trigger, actors) or _agent_by_position(
         sentence.text, trigger, actors
     )
@@ -612,6 +618,25 @@ def _roles(
     if agent is not None and agent.section == "country" and agent.kind == ActorKind.STATE_FORCES:
         pass  # a country named as the one acting: its forces
     return agent, target
+
+
+_BETWEEN = re.compile(r"\s*(?:\w+\s+){0,3}?between\s+$", re.IGNORECASE)
+
+
+def _sides_of_clash(
+    text: str, trigger: TriggerMatch, actors: list[ActorMention]
+) -> tuple[ActorMention, ActorMention] | None:
+    """ "clashes between regime forces and rebels": both sides, in the order given."""
+    if trigger.sub_type.event_type != "Battles":
+        return None
+    after = [a for a in actors if a.start >= trigger.end]
+    if len(after) < 2:
+        return None
+    first, second = after[0], after[1]
+    joined = re.fullmatch(r"\s*(?:and|&)\s*", text[first.end : second.start])
+    if _BETWEEN.fullmatch(text[trigger.end : first.start]) and joined:
+        return first, second
+    return None
 
 
 def _is_reporter(sentence: SentenceContext, actor: ActorMention) -> bool:
