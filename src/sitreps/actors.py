@@ -19,7 +19,7 @@ from sitreps.patterns import whole_words
 from sitreps.records import Actor, ActorKind
 
 # Higher wins when two dictionary entries match overlapping text.
-_SECTION_RANK = {
+SECTION_RANK = {
     "armed_groups": 6,
     "coalitions": 5,
     "state_entities": 4,
@@ -173,7 +173,7 @@ def _word_pattern(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
 def _non_overlapping(candidates: list[ActorMention]) -> list[ActorMention]:
     ranked = sorted(
         candidates,
-        key=lambda m: (-_SECTION_RANK[m.section], -(m.end - m.start), m.start),
+        key=lambda m: (-SECTION_RANK[m.section], -(m.end - m.start), m.start),
     )
     chosen: list[ActorMention] = []
     for mention in ranked:

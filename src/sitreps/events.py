@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from sitreps.actors import ActorMention, country_name, find_actors
+from sitreps.actors import SECTION_RANK, ActorMention, country_name, find_actors
 from sitreps.codebook import Codebook, SubEventType, TriggerMatch, load_codebook
 from sitreps.fatalities import count_fatalities
 from sitreps.geo import ArticleGeography, country_location, event_locations
@@ -755,7 +755,8 @@ def _actor_at(sentence: SentenceContext, start: int, end: int) -> ActorMention |
     overlapping = [a for a in sentence.actors if a.start < end and a.end > start]
     if not overlapping:
         return None
-    return max(overlapping, key=lambda a: (a.section != "country", a.end - a.start))
+    # "presumed JNIM militants": the named group, not the generic word, is the actor
+    return max(overlapping, key=lambda a: (SECTION_RANK[a.section], a.end - a.start))
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:

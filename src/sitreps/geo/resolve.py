@@ -107,22 +107,21 @@ class Geocoder:
     def _country_votes(self, text: str, toponyms: list[Toponym]) -> dict[str, float]:
         votes: Counter[str] = Counter()
         for toponym in toponyms:
-            if not toponym.candidates:
-                continue
-            best = toponym.candidates[0].place
+            exact = [c for c in toponym.candidates if not c.fuzzy]
+            if not exact:
+                continue  # a spelling variant is too weak to say which country a story is in
+            best = exact[0].place
             if best.feature == "country":
                 votes[best.country] += 1.0
-            else:
-                countries = {c.place.country for c in toponym.candidates if c.place.country}
-                big = [
-                    c
-                    for c in toponym.candidates
-                    if c.place.population >= 100_000 or c.place.feature in {"admin1", "region"}
-                ]
-                if len(countries) == 1:
-                    votes[next(iter(countries))] += 0.5
-                elif len({c.place.country for c in big}) == 1:
-                    votes[big[0].place.country] += 0.5
+                continue
+            countries = {c.place.country for c in exact if c.place.country}
+            areas = [c for c in exact if c.place.feature in {"admin1", "admin2", "region"}]
+            big = [c for c in exact if c.place.population >= 100_000 or c in areas]
+            if len(countries) == 1:
+                # a province or district named only in one country says more than a village
+                votes[next(iter(countries))] += 1.0 if areas else 0.5
+            elif len({c.place.country for c in big}) == 1:
+                votes[big[0].place.country] += 0.5
         for token in tokenize(text):
             code = demonym_code(token.text) if token.text[:1].isupper() else None
             if code:
@@ -241,7 +240,8 @@ class Geocoder:
                 score += 2.0
                 reasons.append(f"{place.country} is mentioned")
             elif focus and place.population < 100_000:
-                score -= 3.0
+                # a village abroad that the story never places abroad is almost never meant
+                score -= 5.0
                 reasons.append(f"{place.country} is foreign to a {focus} story")
             if cand.fuzzy and place.country != focus:
                 score -= 4.0
