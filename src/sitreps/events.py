@@ -451,7 +451,27 @@ def _refine_sub_type(
         return _protest_sub_type(codebook, lowered, names)
     if sub.needs_victims:
         return _violence_sub_type(codebook, lowered, agent, target, sentence)
+    if sub.event_type == "Battles":
+        return _riot_instead_of_battle(codebook, agent, target) or sub
     return sub
+
+
+_UNARMED = {ActorKind.RIOTERS, ActorKind.PROTESTERS}
+_NON_STATE_ARMED = {ActorKind.REBELS, ActorKind.POLITICAL_MILITIA, ActorKind.IDENTITY_MILITIA}
+
+
+def _riot_instead_of_battle(
+    codebook: Codebook, agent: ActorMention | None, target: ActorMention | None
+) -> SubEventType | None:
+    """A fight with rioters or party supporters on one side is a riot, not a battle:
+    rioters against the police is a violent demonstration, rioters among themselves mob
+    violence (ACLED's codebook)."""
+    sides = [a for a in (agent, target) if a is not None]
+    if not any(a.kind in _UNARMED for a in sides) or any(a.kind in _NON_STATE_ARMED for a in sides):
+        return None
+    if any(a.kind == ActorKind.STATE_FORCES for a in sides):
+        return codebook.sub_type("Violent demonstration")
+    return codebook.sub_type("Mob violence")
 
 
 _INTERVENTION = re.compile(
