@@ -1,4 +1,4 @@
-from sitreps.codebook import load_codebook
+from sitreps.events.codebook import load_codebook
 
 
 def test_taxonomy_is_acleds():

@@ -1,6 +1,6 @@
 import pytest
 
-from sitreps.fatalities import count_fatalities, parse_number
+from sitreps.events.fatalities import count_fatalities, parse_number
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from sitreps.codebook import load_codebook
+from sitreps.events.codebook import load_codebook
 from sitreps.records import Event, Location
 from sitreps.time import PRECISION_RANK
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitreps.codebook import Codebook, load_codebook
 from sitreps.events import code_article, relevant_sentences
+from sitreps.events.codebook import Codebook, load_codebook
 from sitreps.extract import ExtractionError, extract_article
 from sitreps.geo import Geocoder, open_gazetteer
 from sitreps.link import merge_article_events

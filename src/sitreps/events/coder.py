@@ -1,4 +1,4 @@
-"""Events stage: code the events told in an article, sentence by sentence, with evidence.
+"""The coder: the events told in an article, sentence by sentence, with evidence.
 
 For each sentence that passes the codebook's relevance gate (most sentences never reach the
 parser), the coder picks the sub-event type from the triggers, reads the modality (asserted,
@@ -11,13 +11,29 @@ War-wide statistics ("250,000 killed in the four-year war") and procedural frame
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
-from sitreps.actors import SECTION_RANK, ActorMention, country_name, find_actors
-from sitreps.codebook import Codebook, SubEventType, TriggerMatch, load_codebook
-from sitreps.fatalities import count_fatalities
+from sitreps.actors import ActorMention, country_name, find_actors
+from sitreps.events.claims import (
+    ANAPHORA,
+    UNVERIFIED,
+    attribution_of,
+    claimed_by,
+    claims_responsibility,
+    disputes_previous,
+    mark_contested,
+    modality_of,
+)
+from sitreps.events.codebook import Codebook, SubEventType, TriggerMatch, load_codebook
+from sitreps.events.context import (
+    ARMED_KINDS,
+    VICTIM_KINDS,
+    ArticleContext,
+    SentenceContext,
+)
+from sitreps.events.fatalities import count_fatalities
+from sitreps.events.roles import find_roles
 from sitreps.geo import ArticleGeography, country_location, event_locations
 from sitreps.records import (
     Actor,
@@ -32,49 +48,6 @@ from sitreps.records import (
 )
 from sitreps.time import ResolvedDate, reference_date, resolve_event_date
 
-REPORTING_LEMMAS = {
-    "say", "tell", "report", "claim", "announce", "confirm", "state", "add", "accuse",
-    "allege", "insist", "declare", "write", "tweet", "note", "warn", "explain",
-}  # fmt: skip
-_REPORTING_WORDS = re.compile(
-    r"\b(?:said|says|say|told|reported|reports|claimed|claims|announced|confirmed|stated|added|"
-    r"according to|accused|alleged|insisted|declared|tweeted)\b",
-    re.IGNORECASE,
-)
-_HYPOTHETICAL = re.compile(
-    r"\b(?:if|unless|would|could|might|may|whether|unclear|possible|possibly|risk of|"
-    r"threaten(?:s|ed)? to|vow(?:s|ed)? to|warn(?:s|ed)? of|fear(?:s|ed)?|going to|"
-    r"intend(?:s|ed)? to|in case)\b",
-    re.IGNORECASE,
-)
-_PLANNED = re.compile(
-    r"\b(?:plan(?:s|ned)? to|planning to|will|shall|prepar(?:e|es|ed|ing) to|set to|"
-    r"to be held|scheduled|call(?:s|ed)? for|urg(?:e|es|ed) )",
-    re.IGNORECASE,
-)
-_DENIED = re.compile(
-    r"\b(?:den(?:y|ies|ied)|rejected (?:claims|reports)|dismissed (?:claims|reports)|"
-    r"not|never|no one|nobody|n't|false|refuted|disputed?)\b",
-    re.IGNORECASE,
-)
-_CLAIMED = re.compile(
-    r"\b(?:claim(?:s|ed)?|alleged(?:ly)?|reportedly|purportedly|unconfirmed|said to have|"
-    r"accus(?:e|es|ed) )",
-    re.IGNORECASE,
-)
-# A sentence that denies or doubts an event told just before ("American officials do not
-# believe those attacks are targeting IS") marks that event as contested.
-_DISPUTE = re.compile(
-    r"\b(?:den(?:y|ies|ied)|disputed?|do(?:es)? not believe|did not believe|doubt(?:s|ed)?|"
-    r"contradict(?:s|ed)?|rejected|dismissed|false)\b",
-    re.IGNORECASE,
-)
-_ANAPHORA = re.compile(
-    r"^\s*(?:but |however, |and )?(?:the|these|those|this|that|its|their|they|such)\b"
-    r"(?:\s+\w+){0,3}\s*(?:strikes?|attacks?|raids?|clash(?:es)?|bombings?|blasts?|"
-    r"explosions?|shelling|fighting|assaults?|operations?|protests?|incidents?)?",
-    re.IGNORECASE,
-)
 # Statistics about a whole war are context, not an event.
 _WAR_STATISTIC = re.compile(
     r"\b(?:have|has|had)\s+(?:been\s+)?(?:killed|died|lost their lives|perished)\b[^.]{0,80}"
@@ -94,18 +67,6 @@ _NON_EVENT_FRAME = re.compile(
     r"|\b(?:on the rise|rising number|increase in (?:attacks|violence))\b",
     re.IGNORECASE,
 )
-_VIOLENT_EVENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-_CLAIM_OF_RESPONSIBILITY = re.compile(
-    r"\bclaim(?:ed|s)?\s+(?:responsibility|the attack|the bombing|the killing)"
-    r"|\b(?:said|says|announced)\b[^.]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|"
-    r"members|forces)\s+(?:had\s+|have\s+)?(?:carried out|planted|attacked|killed|detonated)",
-    re.IGNORECASE,
-)
-_UNVERIFIED = re.compile(
-    r"\b(?:could not be|cannot be|has not been|have not been|was not|were not)\s+"
-    r"(?:independently\s+)?(?:verified|confirmed)\b|\bunverified\b",
-    re.IGNORECASE,
-)
 _CONTINUATION = re.compile(
     r"^\s*(?:one|another|a second|a third|the first|the second|the latest|the|this|that|"
     r"these|those|its|their)\s+(?:\w+\s+)?(?:raids?|strikes?|attacks?|blasts?|explosions?|"
@@ -118,41 +79,6 @@ _STATE_WEAPONS = {"Air/drone strike", "Shelling/artillery/missile attack"}
 _ANCHOR_LOCATION = re.compile(
     r"\b(?:in|at|near|outside|across|among|between|around|into|on)\s", re.IGNORECASE
 )
-
-_VICTIM_KINDS = {ActorKind.CIVILIANS}
-_ACTING_KINDS = {
-    ActorKind.STATE_FORCES,
-    ActorKind.REBELS,
-    ActorKind.POLITICAL_MILITIA,
-    ActorKind.IDENTITY_MILITIA,
-    ActorKind.RIOTERS,
-    ActorKind.PROTESTERS,
-}
-_ARMED_KINDS = {
-    ActorKind.STATE_FORCES,
-    ActorKind.REBELS,
-    ActorKind.POLITICAL_MILITIA,
-    ActorKind.IDENTITY_MILITIA,
-}
-
-
-@dataclass
-class SentenceContext:
-    index: int
-    start: int
-    end: int
-    text: str
-    doc: Doc | None = None
-    actors: list[ActorMention] = field(default_factory=list)
-
-
-@dataclass
-class ArticleContext:
-    article: Article
-    sentences: list[tuple[int, int]]
-    geo: ArticleGeography
-    reference: ResolvedDate | None
-    parsed: dict[int, SentenceContext]
 
 
 def code_article(
@@ -179,81 +105,18 @@ def code_article(
     events: list[Event] = []
     for index in sorted(ctx.parsed):
         sentence = ctx.parsed[index]
-        if events and _UNVERIFIED.search(sentence.text):
+        if events and UNVERIFIED.search(sentence.text):
             events[-1] = events[-1].model_copy(update={"modality": Modality.CLAIMED})
-        if events and _claims_responsibility(sentence.text):
-            events[-1] = _claimed_by(events[-1], sentence)
+        if events and claims_responsibility(sentence.text):
+            events[-1] = claimed_by(events[-1], sentence)
         coded = _code_sentence(ctx, sentence, codebook, events[-1] if events else None)
         denials = [e for e in coded if e.modality == Modality.DENIED]
-        if denials or (events and not coded and _disputes_previous(sentence.text)):
-            events = _mark_contested(events, denials, sentence)
+        if denials or (events and not coded and disputes_previous(sentence.text)):
+            events = mark_contested(events, denials, sentence)
         events.extend(e for e in coded if e.modality != Modality.DENIED)
     if not include_unreal:
         events = [e for e in events if e.modality in (Modality.ASSERTED, Modality.CLAIMED)]
     return events
-
-
-def _claims_responsibility(text: str) -> bool:
-    """ "X claimed responsibility", but not "no group has claimed the attack"."""
-    m = _CLAIM_OF_RESPONSIBILITY.search(text)
-    if not m:
-        return False
-    before = text[max(0, m.start() - 40) : m.start()]
-    return not re.search(r"\b(?:no|not|nobody|none|yet to|never)\b|n't", before, re.IGNORECASE)
-
-
-def _claimed_by(event: Event, sentence: SentenceContext) -> Event:
-    """ "Al-Shabaab said its fighters had planted the bomb": the group claims the attack. An
-    attacker the text did not name takes the claimant's name; the event becomes claimed."""
-    groups = [a for a in sentence.actors if a.section == "armed_groups"]
-    if not groups or event.event_type not in _VIOLENT_EVENT_TYPES:
-        return event
-    claimant = groups[0].to_actor(event.location.country if event.location else None)
-    update: dict = {"modality": Modality.CLAIMED}
-    if event.actor1 is None or event.actor1.text is None:
-        update["actor1"] = claimant
-    evidence = Evidence(
-        text=sentence.text, start=sentence.start, end=sentence.end, supports=["actor1", "modality"]
-    )
-    update["evidence"] = [*event.evidence, evidence]
-    update["attribution"] = "; ".join(x for x in (event.attribution, claimant.name) if x)
-    return event.model_copy(update=update)
-
-
-def _mark_contested(
-    events: list[Event], denials: list[Event], sentence: SentenceContext
-) -> list[Event]:
-    """A denial contests the event it is about: the one at the same place, or the one just
-    told. The denial is kept as evidence on that event, not coded as an event of its own."""
-    if not events:
-        return events
-    target = len(events) - 1
-    named = [
-        i for i, e in enumerate(events)
-        if e.location and e.location.precision != "country"
-        and re.search(rf"\b{re.escape(e.location.text or e.location.name)}\b", sentence.text)
-    ]  # fmt: skip
-    if named:
-        target = named[-1]
-    for denial in denials:
-        for i in range(len(events) - 1, -1, -1):
-            if _same_place(events[i].location, denial.location):
-                target = i
-                break
-    evidence = Evidence(
-        text=sentence.text, start=sentence.start, end=sentence.end, supports=["contested"]
-    )
-    event = events[target]
-    events[target] = event.model_copy(
-        update={"contested": True, "evidence": [*event.evidence, evidence]}
-    )
-    return events
-
-
-def _same_place(a: Location | None, b: Location | None) -> bool:
-    if a is None or b is None or a.precision == "country" or b.precision == "country":
-        return False
-    return (a.geonameid is not None and a.geonameid == b.geonameid) or a.name == b.name
 
 
 def relevant_sentences(
@@ -269,9 +132,9 @@ def relevant_sentences(
 def _follow_up(sentence: str) -> bool:
     """Sentences without event words that still change an event told before them."""
     return bool(
-        _UNVERIFIED.search(sentence)
-        or _disputes_previous(sentence)
-        or _claims_responsibility(sentence)
+        UNVERIFIED.search(sentence)
+        or disputes_previous(sentence)
+        or claims_responsibility(sentence)
     )
 
 
@@ -293,8 +156,8 @@ def _code_sentence(
     if _WAR_STATISTIC.search(text) and all(t.sub_type.needs_victims for t in triggers):
         return []
     trigger = _main_trigger(triggers)
-    modality = _modality(text, trigger)
-    agent, target = _roles(sentence, trigger)
+    modality = modality_of(text, trigger)
+    agent, target = find_roles(sentence, trigger)
     sub_type = _refine_sub_type(codebook, trigger, triggers, text, agent, target, sentence)
     inherited = _continues(previous, trigger, text)
     if inherited is not None and (sub_type is None or sub_type.needs_victims):
@@ -302,7 +165,7 @@ def _code_sentence(
         sub_type = codebook.sub_type(inherited.sub_event_type)
     if sub_type is None:
         return []
-    attribution = _attribution(sentence, trigger)
+    attribution = attribution_of(sentence, trigger)
     if agent is None and attribution and attribution[1] is not None:
         speaker = attribution[1]
         if speaker.kind == ActorKind.STATE_FORCES and sub_type.name in _STATE_WEAPONS:
@@ -510,16 +373,16 @@ def _violence_sub_type(
     """Generic kill/attack words: who was hit decides the code, as an analyst would."""
     if agent and agent.kind == ActorKind.RIOTERS:
         return codebook.sub_type("Mob violence")
-    target_armed = target is not None and target.kind in _ARMED_KINDS
-    agent_armed = agent is not None and agent.kind in _ARMED_KINDS
+    target_armed = target is not None and target.kind in ARMED_KINDS
+    agent_armed = agent is not None and agent.kind in ARMED_KINDS
     if target_armed and agent_armed:
         return codebook.sub_type("Armed clash")
     if target_armed and not agent:
         # "30 soldiers were killed" with no attacker named: fighting with an unknown group
         return codebook.sub_type("Armed clash")
-    if target is not None and target.kind in _VICTIM_KINDS:
+    if target is not None and target.kind in VICTIM_KINDS:
         return codebook.sub_type("Attack")
-    if agent_armed or any(a.kind in _VICTIM_KINDS for a in sentence.actors):
+    if agent_armed or any(a.kind in VICTIM_KINDS for a in sentence.actors):
         return codebook.sub_type("Attack")
     if re.search(r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed)\b", lowered):
         return codebook.sub_type("Attack")
@@ -530,267 +393,6 @@ def _violence_sub_type(
 # Modality and attribution
 
 
-def _modality(text: str, trigger: TriggerMatch) -> Modality:
-    clause = _clause_before(text, trigger.start)
-    if _HYPOTHETICAL.search(clause):
-        return Modality.HYPOTHETICAL
-    if _PLANNED.search(clause):
-        return Modality.PLANNED
-    if _DENIED.search(clause):
-        return Modality.DENIED
-    if _CLAIMED.search(text):
-        return Modality.CLAIMED
-    return Modality.ASSERTED
-
-
-def _clause_before(text: str, position: int) -> str:
-    """The words of the trigger's own clause before the trigger (modal cues live there)."""
-    head = text[:position]
-    cut = max(head.rfind(","), head.rfind(";"), head.rfind("–"), head.rfind(" - "))
-    clause = head[cut + 1 :] if cut >= 0 else head
-    # a reporting verb opens a new clause: "X said that ... " - cues before it are the speaker's
-    reporting = list(_REPORTING_WORDS.finditer(clause))
-    if reporting:
-        clause = clause[reporting[-1].end() :]
-    return clause
-
-
-_BACK_REFERENCE = re.compile(
-    r"\b(?:the|these|those|such|this|that)\s+(?:\w+\s+)?(?:strikes?|attacks?|raids?|claims?|"
-    r"reports?|accounts?|bombings?|clash(?:es)?|operations?|killings?)\b",
-    re.IGNORECASE,
-)
-
-
-def _disputes_previous(text: str) -> bool:
-    """A sentence that doubts or denies what was just reported ("officials do not believe
-    those attacks are targeting IS")."""
-    return bool(_DISPUTE.search(text) and (_ANAPHORA.match(text) or _BACK_REFERENCE.search(text)))
-
-
-def _attribution(
-    sentence: SentenceContext, trigger: TriggerMatch
-) -> tuple[str, ActorMention | None] | None:
-    """Who says so: the subject of the reporting verb that governs the trigger."""
-    text = sentence.text
-    for pattern in (_ACCORDING_TO, _CONFIRMED_BY):
-        m = pattern.search(text)
-        cleaned = _clean_attribution(m.group(1)) if m else None
-        if m and cleaned:
-            return cleaned, _actor_at(sentence, m.start(1), m.end(1))
-    doc = sentence.doc
-    if doc is None:
-        return None
-    token = _token_at(doc, trigger.start)
-    if token is None:
-        return None
-    for ancestor in token.ancestors:
-        if ancestor.lemma_.lower() in REPORTING_LEMMAS or ancestor.text.lower() in (
-            "said", "says", "told", "claimed", "reported", "confirmed", "announced"
-        ):  # fmt: skip
-            subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if subjects:
-                subject = subjects[0]
-                span = doc[subject.left_edge.i : subject.right_edge.i + 1]
-                cleaned = _clean_attribution(span.text)
-                if subject.pos_ == "PRON" or cleaned is None:
-                    return None
-                return cleaned, _actor_at(sentence, span.start_char, span.end_char)
-    return None
-
-
-_ACCORDING_TO = re.compile(r"\baccording to ([^,.;]+)", re.IGNORECASE)
-_CONFIRMED_BY = re.compile(
-    r"\b(?:were|was|have been|has been) confirmed by ([^,.;]+)", re.IGNORECASE
-)
-
-
-def _clean_attribution(text: str) -> str | None:
-    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" \t\n\"'“”‘’"), flags=re.IGNORECASE)
-    return text if re.search(r"[^\W\d_]{2,}", text) else None
-
-
-# ---------------------------------------------------------------------------------------------
-# Roles
-
-
-def _roles(
-    sentence: SentenceContext, trigger: TriggerMatch
-) -> tuple[ActorMention | None, ActorMention | None]:
-    """The agent and the target of the event, from the parse and the words around the trigger."""
-    actors = [a for a in sentence.actors if not _is_reporter(sentence, a)]
-    if not actors:
-        return None, None
-    sides = _sides_of_clash(sentence.text, trigger, actors)
-    if sides is not None:
-        return sides
-    agent = _agent_from_parse(sentence, trigger, actors) or _agent_by_position(
-        sentence.text, trigger, actors
-    )
-    remaining = [a for a in actors if a is not agent and a.section != "country"]
-    target = _target_by_position(sentence.text, trigger, remaining)
-    if agent is None and target is None:
-        victims = [a for a in remaining if a.kind in _VICTIM_KINDS]
-        if victims:
-            target = victims[0]
-    if agent is not None and agent.role_hint == "victim" and target is None:
-        agent, target = None, agent
-    if agent is not None and agent.section == "country" and agent.kind == ActorKind.STATE_FORCES:
-        pass  # a country named as the one acting: its forces
-    return agent, target
-
-
-_BETWEEN = re.compile(r"\s*(?:\w+\s+){0,3}?between\s+$", re.IGNORECASE)
-
-
-def _sides_of_clash(
-    text: str, trigger: TriggerMatch, actors: list[ActorMention]
-) -> tuple[ActorMention, ActorMention] | None:
-    """ "clashes between regime forces and rebels": both sides, in the order given."""
-    if trigger.sub_type.event_type != "Battles":
-        return None
-    after = [a for a in actors if a.start >= trigger.end]
-    if len(after) < 2:
-        return None
-    first, second = after[0], after[1]
-    joined = re.fullmatch(r"\s*(?:and|&)\s*", text[first.end : second.start])
-    if _BETWEEN.fullmatch(text[trigger.end : first.start]) and joined:
-        return first, second
-    return None
-
-
-def _is_reporter(sentence: SentenceContext, actor: ActorMention) -> bool:
-    """An actor that only says something ("the Russian defence ministry said") is a source."""
-    after = sentence.text[actor.end : actor.end + 25]
-    return bool(
-        re.match(
-            r"\s*(?:has |have |had )?(?:said|says|say|told|reported|claimed|announced|confirmed|"
-            r"stated|spokes\w+ said|officials? said)\b",
-            after,
-            re.IGNORECASE,
-        )
-    ) or bool(re.search(r"according to\s*$", sentence.text[: actor.start], re.IGNORECASE))
-
-
-def _agent_from_parse(
-    sentence: SentenceContext, trigger: TriggerMatch, actors: list[ActorMention]
-) -> ActorMention | None:
-    doc = sentence.doc
-    if doc is None:
-        return None
-    token = _token_at(doc, trigger.start)
-    if token is None:
-        return None
-    # possessive or modifier of a nominal trigger: "French airstrikes", "Russia's strikes"
-    for child in token.children:
-        if child.dep_ in ("amod", "compound", "poss", "nmod"):
-            found = _actor_at(sentence, child.idx, child.idx + len(child.text))
-            if found in actors:
-                return found
-    # "by X"
-    for child in token.subtree:
-        if child.dep_ == "agent" or (child.lower_ == "by" and child.head == token):
-            for obj in child.children:
-                found = _actor_at(sentence, obj.left_edge.idx, _end(obj.right_edge))
-                if found in actors:
-                    return found
-    # subject of the trigger verb, or of the verbs it is the complement of
-    node: Token | None = token
-    hops = 0
-    while node is not None and hops < 4:
-        for child in node.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                found = _subject_actor(sentence, child, actors)
-                if found is not None:
-                    return found
-        if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "relcl", "acl") and node.head != node:
-            if node.head.lemma_.lower() in REPORTING_LEMMAS and node.dep_ == "ccomp":
-                break
-            node = node.head
-            hops += 1
-        else:
-            break
-    return None
-
-
-def _subject_actor(
-    sentence: SentenceContext, subject: Token, actors: list[ActorMention]
-) -> ActorMention | None:
-    if subject.pos_ == "PRON" and subject.lower_ in ("it", "they"):
-        # "Russia says it has started to bomb": the pronoun is the speaker
-        speaker_verb = subject.head
-        while speaker_verb.dep_ in ("xcomp", "ccomp") and speaker_verb.head != speaker_verb:
-            speaker_verb = speaker_verb.head
-            for child in speaker_verb.children:
-                if child.dep_ == "nsubj" and child.i != subject.i:
-                    return _actor_at(sentence, child.left_edge.idx, _end(child.right_edge))
-        return None
-    found = _actor_at(sentence, subject.left_edge.idx, _end(subject.right_edge))
-    return found if found in actors else None
-
-
-_TARGET_CUE = re.compile(
-    r"(?:\bon|\bagainst|\btargeting|\btargeted|\bat|\bkill(?:ed|ing)?|\bhit(?:ting)?|"
-    r"\bstruck|\bambush(?:ed|ing)|\bshelled|\bpounded|\braided|\bstormed|"
-    r"\battack(?:ed|ing)?|\bbomb(?:ed|ing)?|\bshot|\bwounding|\binjuring|\bof|\bwith)"
-    r"\s+(?:\d[\d,]*\s+|\w+\s+)?(?:the\s+)?(?:suspected\s+)?$",
-    re.IGNORECASE,
-)
-
-
-def _agent_by_position(
-    text: str, trigger: TriggerMatch, actors: list[ActorMention]
-) -> ActorMention | None:
-    """Fallback when the parse finds no subject: the nearest armed actor just before the trigger."""
-    before = [a for a in actors if a.end <= trigger.start and a.role_hint != "victim"]
-    for actor in reversed(before):
-        gap = text[actor.end : trigger.start]
-        close = len(gap) <= 60 and not re.search(r"[;:]|\b(?:and|but|while|as)\b", gap)
-        if close and actor.kind in _ACTING_KINDS:
-            return actor
-    inside = [a for a in actors if a.start >= trigger.start and a.end <= trigger.end]
-    return inside[0] if inside else None
-
-
-def _target_by_position(
-    text: str, trigger: TriggerMatch, actors: list[ActorMention]
-) -> ActorMention | None:
-    after = [a for a in actors if a.start >= trigger.end]
-    for actor in after:
-        gap = text[trigger.end : actor.start]
-        if len(gap) > 90:
-            break
-        if _TARGET_CUE.search(text[: actor.start]) or not gap.strip():
-            return actor
-    # passive voice: "Two soldiers were killed" - the victims stand before the trigger
-    before = [a for a in actors if a.end <= trigger.start]
-    for actor in reversed(before):
-        gap = text[actor.end : trigger.start]
-        if re.search(r"\b(?:were|was|have been|has been|had been|got)\b", gap) and len(gap) < 60:
-            return actor
-    return None
-
-
-def _actor_at(sentence: SentenceContext, start: int, end: int) -> ActorMention | None:
-    overlapping = [a for a in sentence.actors if a.start < end and a.end > start]
-    if not overlapping:
-        return None
-    # "presumed JNIM militants": the named group, not the generic word, is the actor
-    return max(overlapping, key=lambda a: (SECTION_RANK[a.section], a.end - a.start))
-
-
-def _token_at(doc: Doc, char: int) -> Token | None:
-    for token in doc:
-        if token.idx <= char < token.idx + len(token.text):
-            return token
-    return None
-
-
-def _end(token: Token) -> int:
-    return token.idx + len(token.text)
-
-
-# ---------------------------------------------------------------------------------------------
 # Place
 
 
@@ -833,7 +435,7 @@ def _following_places(
         return []
     start, end = ctx.sentences[index]
     text = ctx.article.text[start:end]
-    if not _ANAPHORA.match(text):
+    if not ANAPHORA.match(text):
         return []
     match = _ANCHOR_LOCATION.search(text)
     anchor = start + (match.start() if match else 0)

@@ -1,0 +1,178 @@
+"""Who did it and to whom: the agent and the target of an event, from the parse and the words
+around the trigger. Actors themselves come from the dictionary (sitreps.actors)."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from sitreps.actors import ActorMention
+from sitreps.events.claims import REPORTING_LEMMAS
+from sitreps.events.codebook import TriggerMatch
+from sitreps.events.context import (
+    ACTING_KINDS,
+    VICTIM_KINDS,
+    SentenceContext,
+    actor_at,
+    token_at,
+    token_end,
+)
+from sitreps.records import ActorKind
+
+
+def find_roles(
+    sentence: SentenceContext, trigger: TriggerMatch
+) -> tuple[ActorMention | None, ActorMention | None]:
+    """The agent and the target of the event, from the parse and the words around the trigger."""
+    actors = [a for a in sentence.actors if not _is_reporter(sentence, a)]
+    if not actors:
+        return None, None
+    sides = _sides_of_clash(sentence.text, trigger, actors)
+    if sides is not None:
+        return sides
+    agent = _agent_from_parse(sentence, trigger, actors) or _agent_by_position(
+        sentence.text, trigger, actors
+    )
+    remaining = [a for a in actors if a is not agent and a.section != "country"]
+    target = _target_by_position(sentence.text, trigger, remaining)
+    if agent is None and target is None:
+        victims = [a for a in remaining if a.kind in VICTIM_KINDS]
+        if victims:
+            target = victims[0]
+    if agent is not None and agent.role_hint == "victim" and target is None:
+        agent, target = None, agent
+    if agent is not None and agent.section == "country" and agent.kind == ActorKind.STATE_FORCES:
+        pass  # a country named as the one acting: its forces
+    return agent, target
+
+
+_BETWEEN = re.compile(r"\s*(?:\w+\s+){0,3}?between\s+$", re.IGNORECASE)
+
+
+def _sides_of_clash(
+    text: str, trigger: TriggerMatch, actors: list[ActorMention]
+) -> tuple[ActorMention, ActorMention] | None:
+    """ "clashes between regime forces and rebels": both sides, in the order given."""
+    if trigger.sub_type.event_type != "Battles":
+        return None
+    after = [a for a in actors if a.start >= trigger.end]
+    if len(after) < 2:
+        return None
+    first, second = after[0], after[1]
+    joined = re.fullmatch(r"\s*(?:and|&)\s*", text[first.end : second.start])
+    if _BETWEEN.fullmatch(text[trigger.end : first.start]) and joined:
+        return first, second
+    return None
+
+
+def _is_reporter(sentence: SentenceContext, actor: ActorMention) -> bool:
+    """An actor that only says something ("the Russian defence ministry said") is a source."""
+    after = sentence.text[actor.end : actor.end + 25]
+    return bool(
+        re.match(
+            r"\s*(?:has |have |had )?(?:said|says|say|told|reported|claimed|announced|confirmed|"
+            r"stated|spokes\w+ said|officials? said)\b",
+            after,
+            re.IGNORECASE,
+        )
+    ) or bool(re.search(r"according to\s*$", sentence.text[: actor.start], re.IGNORECASE))
+
+
+def _agent_from_parse(
+    sentence: SentenceContext, trigger: TriggerMatch, actors: list[ActorMention]
+) -> ActorMention | None:
+    doc = sentence.doc
+    if doc is None:
+        return None
+    token = token_at(doc, trigger.start)
+    if token is None:
+        return None
+    # possessive or modifier of a nominal trigger: "French airstrikes", "Russia's strikes"
+    for child in token.children:
+        if child.dep_ in ("amod", "compound", "poss", "nmod"):
+            found = actor_at(sentence, child.idx, child.idx + len(child.text))
+            if found in actors:
+                return found
+    # "by X"
+    for child in token.subtree:
+        if child.dep_ == "agent" or (child.lower_ == "by" and child.head == token):
+            for obj in child.children:
+                found = actor_at(sentence, obj.left_edge.idx, token_end(obj.right_edge))
+                if found in actors:
+                    return found
+    # subject of the trigger verb, or of the verbs it is the complement of
+    node: Token | None = token
+    hops = 0
+    while node is not None and hops < 4:
+        for child in node.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                found = _subject_actor(sentence, child, actors)
+                if found is not None:
+                    return found
+        if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "relcl", "acl") and node.head != node:
+            if node.head.lemma_.lower() in REPORTING_LEMMAS and node.dep_ == "ccomp":
+                break
+            node = node.head
+            hops += 1
+        else:
+            break
+    return None
+
+
+def _subject_actor(
+    sentence: SentenceContext, subject: Token, actors: list[ActorMention]
+) -> ActorMention | None:
+    if subject.pos_ == "PRON" and subject.lower_ in ("it", "they"):
+        # "Russia says it has started to bomb": the pronoun is the speaker
+        speaker_verb = subject.head
+        while speaker_verb.dep_ in ("xcomp", "ccomp") and speaker_verb.head != speaker_verb:
+            speaker_verb = speaker_verb.head
+            for child in speaker_verb.children:
+                if child.dep_ == "nsubj" and child.i != subject.i:
+                    return actor_at(sentence, child.left_edge.idx, token_end(child.right_edge))
+        return None
+    found = actor_at(sentence, subject.left_edge.idx, token_end(subject.right_edge))
+    return found if found in actors else None
+
+
+_TARGET_CUE = re.compile(
+    r"(?:\bon|\bagainst|\btargeting|\btargeted|\bat|\bkill(?:ed|ing)?|\bhit(?:ting)?|"
+    r"\bstruck|\bambush(?:ed|ing)|\bshelled|\bpounded|\braided|\bstormed|"
+    r"\battack(?:ed|ing)?|\bbomb(?:ed|ing)?|\bshot|\bwounding|\binjuring|\bof|\bwith)"
+    r"\s+(?:\d[\d,]*\s+|\w+\s+)?(?:the\s+)?(?:suspected\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _agent_by_position(
+    text: str, trigger: TriggerMatch, actors: list[ActorMention]
+) -> ActorMention | None:
+    """Fallback when the parse finds no subject: the nearest armed actor just before the trigger."""
+    before = [a for a in actors if a.end <= trigger.start and a.role_hint != "victim"]
+    for actor in reversed(before):
+        gap = text[actor.end : trigger.start]
+        close = len(gap) <= 60 and not re.search(r"[;:]|\b(?:and|but|while|as)\b", gap)
+        if close and actor.kind in ACTING_KINDS:
+            return actor
+    inside = [a for a in actors if a.start >= trigger.start and a.end <= trigger.end]
+    return inside[0] if inside else None
+
+
+def _target_by_position(
+    text: str, trigger: TriggerMatch, actors: list[ActorMention]
+) -> ActorMention | None:
+    after = [a for a in actors if a.start >= trigger.end]
+    for actor in after:
+        gap = text[trigger.end : actor.start]
+        if len(gap) > 90:
+            break
+        if _TARGET_CUE.search(text[: actor.start]) or not gap.strip():
+            return actor
+    # passive voice: "Two soldiers were killed" - the victims stand before the trigger
+    before = [a for a in actors if a.end <= trigger.start]
+    for actor in reversed(before):
+        gap = text[actor.end : trigger.start]
+        if re.search(r"\b(?:were|was|have been|has been|had been|got)\b", gap) and len(gap) < 60:
+            return actor
+    return None
