@@ -53,6 +53,9 @@ class Pipeline:
             article = extract_article(raw)
         except ExtractionError as exc:
             return Result(raw.input, error=_error(raw, "extract", str(exc)), raw=raw)
+        except Exception as exc:  # a parser bug on one page must not stop the batch
+            reason = f"unexpected {type(exc).__name__}: {exc}"
+            return Result(raw.input, error=_error(raw, "extract", reason), raw=raw)
         if article.language and article.language not in SUPPORTED_LANGUAGES:
             reason = f"language '{article.language}' is not supported yet (English only)"
             return Result(
