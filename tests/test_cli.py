@@ -125,3 +125,18 @@ def test_table_shows_page_text_literally(tmp_path):
     out = sitreps("extract", str(page), "--format", "table")
     assert out.returncode == 0, out.stderr
     assert "[red]elders[/red]" in out.stdout
+
+
+def test_corpus_records_are_taken_as_they_are():
+    records = [
+        {"id": "h1", "text": "Shelling on Douma"},
+        {"id": "h2", "text": "Most Popular\nPolice arrested two men in Dori on Monday."},
+    ]
+    out = sitreps("article", "-", "--input-format", "jsonl",
+                  stdin="".join(json.dumps(r) + "\n" for r in records))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    texts = {r["id"]: r["text"] for r in map(json.loads, out.stdout.splitlines())}
+    assert texts == {
+        "h1": "Shelling on Douma",
+        "h2": "Most Popular\n\nPolice arrested two men in Dori on Monday.",
+    }

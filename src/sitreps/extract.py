@@ -60,8 +60,13 @@ def extract_article(raw: RawDocument) -> Article:
         content = decode_bytes(raw.content)
     except UndecodableError as exc:
         raise ExtractionError(str(exc)) from exc
-    extracted = _from_html(content, raw) if raw.kind == "html" else _from_text(content, raw)
-    _check_usable(extracted.text)
+    if raw.kind == "html":
+        extracted = _from_html(content, raw)
+    elif raw.kind == "article":
+        extracted = _Extracted(text=_article_paragraphs(content))
+    else:
+        extracted = _from_text(content, raw)
+    _check_usable(extracted.text, strict=raw.kind != "article")
     date, precision, evidence = _supplied_date(raw.date)
     language, _confidence = detect_language(extracted.text)
     return Article(
@@ -80,10 +85,16 @@ def extract_article(raw: RawDocument) -> Article:
     )
 
 
-def _check_usable(text: str) -> None:
+def _article_paragraphs(content: str) -> str:
+    """Corpus text as it is, with one blank line between paragraphs."""
+    lines = [" ".join(line.split()) for line in content.splitlines()]
+    return PARAGRAPH_BREAK.join(line for line in lines if line)
+
+
+def _check_usable(text: str, strict: bool = True) -> None:
     if not text.strip():
         raise ExtractionError("no article text found")
-    if len(text) < MIN_TEXT_CHARS or len(text.split()) < MIN_TEXT_WORDS:
+    if strict and (len(text) < MIN_TEXT_CHARS or len(text.split()) < MIN_TEXT_WORDS):
         raise ExtractionError(f"article text too short ({len(text.split())} words)")
 
 

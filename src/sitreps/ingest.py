@@ -304,6 +304,9 @@ def _record_document(
     body = record.get("text")
     if body is None and isinstance(record.get("html"), str):
         body, kind = record["html"], "html"
+    elif isinstance(body, str) and kind in (None, "auto"):
+        # a corpus's text is the article itself: no site chrome to clean off
+        kind = "html" if looks_like_html(body[:SNIFF_BYTES].encode("utf-8")) else "article"
     if not isinstance(body, str):
         return _error(name, "record has no 'text' field")
     metadata: dict[str, str | None] = {

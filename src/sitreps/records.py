@@ -46,7 +46,11 @@ class RawDocument(BaseModel):
 
     input: str = Field(description="Where it came from: a path, a URL, or path#record-id.")
     content: bytes = Field(repr=False)
-    kind: Literal["html", "text"] = "text"
+    kind: Literal["html", "text", "article"] = Field(
+        default="text",
+        description="html: a web page; text: scraped page text (site chrome is cleaned off); "
+        "article: article text as given by a corpus (taken as it is).",
+    )
     id: str | None = Field(default=None, description="Caller-supplied id (JSONL/CSV input).")
     url: str | None = None
     title: str | None = None
