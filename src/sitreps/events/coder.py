@@ -371,7 +371,9 @@ def _violence_sub_type(
     sentence: SentenceContext,
 ) -> SubEventType | None:
     """Generic kill/attack words: who was hit decides the code, as an analyst would."""
-    if agent and agent.kind == ActorKind.RIOTERS:
+    if agent and agent.kind in (ActorKind.RIOTERS, ActorKind.CIVILIANS):
+        # violence by people who are not an organised armed group (a farmer, "a group",
+        # villagers) is mob violence in ACLED's codebook
         return codebook.sub_type("Mob violence")
     target_armed = target is not None and target.kind in ARMED_KINDS
     agent_armed = agent is not None and agent.kind in ARMED_KINDS
