@@ -209,7 +209,7 @@ def resolve_event_date(
     if reference.precision != "day":
         # Resolve against the end of the known window: "earlier this week" in a story known
         # only by its month cannot be more precise than that month.
-        ref_dt = datetime.combine(_window_end(reference), datetime.min.time())
+        ref_dt = datetime.combine(window_end(reference), datetime.min.time())
     candidates = []
     for result in _recognizer().parse(sentence, ref_dt):
         if _lowercase_month_word(sentence, result.start, result.end):
@@ -297,7 +297,8 @@ def _coarsen(resolved: ResolvedDate, precision: DatePrecision) -> ResolvedDate:
     return ResolvedDate(d, precision, resolved.evidence)
 
 
-def _window_end(reference: ResolvedDate) -> date:
+def window_end(reference: ResolvedDate) -> date:
+    """The last day of a resolved date's window (the day itself for day precision)."""
     d = reference.date
     if reference.precision == "year":
         return date(d.year, 12, 31)

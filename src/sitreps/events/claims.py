@@ -21,9 +21,11 @@ _REPORTING_WORDS = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|would|could|might|may|whether|unclear|possible|possibly|risk of|"
     r"threaten(?:s|ed)? to|vow(?:s|ed)? to|warn(?:s|ed)? of|fear(?:s|ed)?|going to|"
-    r"intend(?:s|ed)? to|in case)\b",
+    r"intend(?:s|ed)? to|in case|pending|impending|looming|imminent|potential)\b",
     re.IGNORECASE,
 )
+# "If you go outside the tent, they beat you": a condition governs the whole sentence
+_CONDITION_FIRST = re.compile(r"^\W*(?:if|unless|should|whenever|in the event)\b", re.IGNORECASE)
 _PLANNED = re.compile(
     r"\b(?:plan(?:s|ned)? to|planning to|will|shall|prepar(?:e|es|ed|ing) to|set to|"
     r"to be held|scheduled|call(?:s|ed)? for|urg(?:e|es|ed) )",
@@ -131,7 +133,7 @@ def _same_place(a: Location | None, b: Location | None) -> bool:
 
 def modality_of(text: str, trigger: TriggerMatch) -> Modality:
     clause = _clause_before(text, trigger.start)
-    if _HYPOTHETICAL.search(clause):
+    if _HYPOTHETICAL.search(clause) or _CONDITION_FIRST.match(text):
         return Modality.HYPOTHETICAL
     if _PLANNED.search(clause):
         return Modality.PLANNED

@@ -46,7 +46,7 @@ from sitreps.records import (
     Modality,
     stable_id,
 )
-from sitreps.time import ResolvedDate, reference_date, resolve_event_date
+from sitreps.time import ResolvedDate, reference_date, resolve_event_date, window_end
 
 # Statistics about a whole war are context, not an event.
 _WAR_STATISTIC = re.compile(
@@ -64,7 +64,11 @@ _NON_EVENT_FRAME = re.compile(
     r"commemorat\w*|memorial|condemn(?:s|ed)?|reports? on|documented)\b"
     # trends are not events: "attacks have increased across the region this year"
     r"|\b(?:have|has)\s+(?:increased|risen|surged|soared|declined|fallen|dropped|doubled)\b"
-    r"|\b(?:on the rise|rising number|increase in (?:attacks|violence))\b",
+    r"|\b(?:on the rise|rising number|increase in (?:attacks|violence))\b"
+    # habits and tallies are not one event: "has used chemical weapons more than 100 times"
+    r"|\b(?:\d+|dozens of|hundreds of|several|many|countless) times\b"
+    r"|\b(?:repeatedly|regularly|routinely|habitually|frequently|time and again)\b"
+    r"|\b(?:stockpiles?|red line|arsenal)\b",
     re.IGNORECASE,
 )
 _CONTINUATION = re.compile(
@@ -178,6 +182,12 @@ def _code_sentence(
     if not (named_place or _anchored(sub_type, agent, target, fatalities, text)):
         return []
     event_date = resolve_event_date(text, ctx.reference, anchor=trigger.start)
+    if _background(event_date, ctx.reference):
+        return []  # "killed in an airstrike three years ago": not this story's event
+    if _in_quotation(text, trigger.start):
+        if not (named_place or fatalities):
+            return []  # a speaker's words without place or toll: testimony, not a report
+        modality = Modality.CLAIMED if modality == Modality.ASSERTED else modality
     evidence = [
         Evidence(
             text=text,
@@ -225,6 +235,24 @@ def _code_sentence(
             )
         )
     return events
+
+
+BACKGROUND_DAYS = 90
+
+
+def _background(event_date: ResolvedDate | None, reference: ResolvedDate | None) -> bool:
+    """An event dated well before the story it is told in is background to that story."""
+    if event_date is None or reference is None or event_date.evidence == "the story's date":
+        return False
+    return (reference.date - window_end(event_date)).days > BACKGROUND_DAYS
+
+
+def _in_quotation(text: str, position: int) -> bool:
+    """Is the trigger inside a direct quotation ("…" or “…”)?"""
+    before = text[:position]
+    curly = before.count("“") > before.count("”")
+    straight = before.count('"') % 2 == 1
+    return curly or straight
 
 
 def _continues(previous: Event | None, trigger: TriggerMatch, text: str) -> Event | None:
@@ -402,7 +430,11 @@ def _locations(
     ctx: ArticleContext, sentence: SentenceContext, trigger: TriggerMatch
 ) -> list[tuple[Location, Evidence | None]]:
     anchor = sentence.start + trigger.start
-    places = event_locations(ctx.geo, sentence.start, sentence.end, anchor)
+    places = [
+        p
+        for p in event_locations(ctx.geo, sentence.start, sentence.end, anchor)
+        if not _names_an_actor(p, sentence)
+    ]
     precise = [p for p in places if p.precision in ("place", "near", "admin1")]
     if not precise:
         follow = _following_places(ctx, sentence)
@@ -413,6 +445,17 @@ def _locations(
     if ctx.geo.focus_country:
         return [(country_location(ctx.geo, ctx.geo.focus_country), None)]
     return []
+
+
+def _names_an_actor(place: Location, sentence: SentenceContext) -> bool:
+    """ "Assad, supported by Moscow", "US jets attacked": the place word names an actor."""
+    word = place.text or place.name
+    for actor in sentence.actors:
+        if actor.section == "country":
+            continue
+        if word and word in actor.text:
+            return True
+    return False
 
 
 def _one_place_between(text: str, places: list[Location]) -> list[Location]:
