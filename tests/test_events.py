@@ -61,6 +61,11 @@ def test_unknown_attackers_on_civilians(pipeline):
         "An estimated 40,000 people have been killed in the ten-year conflict.",
         "A court sentenced two men for the killing of a journalist in 2015.",
         "The striker shot past the goalkeeper after a swift counter-attack.",
+        "The regime has used barrel bombs on the suburbs more than 50 times.",
+        "If you leave the camp without permission, the guards beat you.",
+        "Thousands fled ahead of the pending fighting in the east.",
+        "Two of her three children have since died of illness.",
+        "Her husband is thought to have been killed in an airstrike three years ago.",
     ],
 )
 def test_not_events(pipeline, text):
@@ -119,3 +124,22 @@ def test_ids_are_stable(pipeline):
     text = "Gunmen killed two traders in Mandera on Sunday."
     first = [e.id for e in _code(pipeline, text)]
     assert first and first == [e.id for e in _code(pipeline, text)]
+
+
+def test_a_place_that_names_an_actor_is_not_where_it_happened(pipeline):
+    events = _code(
+        pipeline,
+        "Government forces, backed by Moscow, shelled rebel positions in Idlib on Monday.",
+    )
+    assert len(events) == 1
+    assert events[0].location.name == "Idlib"
+
+
+def test_quoted_testimony_needs_a_place_or_a_toll(pipeline):
+    assert _code(pipeline, "“They attacked us again and again,” a resident said.") == []
+    events = _code(
+        pipeline,
+        "“Soldiers shot dead four men in Kidal on Monday,” a local official told reporters.",
+    )
+    assert len(events) == 1 and events[0].modality.value == "claimed"
+    assert events[0].fatalities == 4
