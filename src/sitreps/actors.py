@@ -70,6 +70,7 @@ class _Entry:
     section: str
     role_hint: str | None
     per_country: bool  # the pattern has a country group; the name takes that country
+    country_first: bool = False  # ... and starts with it: try it only where a country starts
 
 
 class ActorDictionary:
@@ -84,8 +85,18 @@ class ActorDictionary:
 
     def find(self, text: str) -> list[ActorMention]:
         candidates: list[ActorMention] = []
+        # Templates with a country slot are costly (hundreds of names): try them only when
+        # the sentence names a country at all.
+        country_starts = [m.start() for m in self._country_scan.finditer(text)]
         for entry in self._entries:
-            for m in entry.pattern.finditer(text):
+            if entry.per_country and not country_starts:
+                continue
+            if entry.country_first:
+                found = (entry.pattern.match(text, pos) for pos in country_starts)
+                matches = [m for m in found if m is not None]
+            else:
+                matches = entry.pattern.finditer(text)
+            for m in matches:
                 if m.end() == m.start():
                     continue
                 country = entry.country
@@ -113,6 +124,7 @@ class ActorDictionary:
         names = "|".join(re.escape(w) for w in words if not _is_acronym(w))
         # Acronyms ("US", "UK") only in capitals: "us" and "uk" are also English words.
         alternation = f"(?-i:{acronyms})|{names}" if acronyms else names
+        self._country_scan = _word_pattern(alternation, case_sensitive=False)
         country_group = rf"(?P<c>{alternation})"
         for section in ("state_forces", "generic_state_forces"):
             for item in data.get(section, []):
@@ -135,6 +147,7 @@ class ActorDictionary:
                         section,
                         item.get("role"),
                         per_country,
+                        country_first=per_country and pattern.startswith(country_group),
                     )
         for section in ("state_entities", "coalitions", "armed_groups", "generic"):
             for item in data.get(section, []):
@@ -163,6 +176,7 @@ class ActorDictionary:
             "country",
             None,
             True,
+            country_first=True,
         )
 
 
