@@ -87,6 +87,20 @@ def contains(outer: Place, inner: Place) -> bool:
     return False
 
 
+_MODIFIED_NOUN = re.compile(r"[ \t]+(?:[a-z]|[A-Z][a-z]+\b(?![,.]))")
+
+
+def _country_mention_weight(text: str, toponym: Toponym) -> float:
+    """How much a country mention says about where the story is: "in Syria" much, a
+    modifier ("US soldiers", "UK Foreign Office", "Russia's move") little."""
+    if toponym.cue:
+        return 1.5
+    after = text[toponym.end : toponym.end + 20]
+    if after.startswith(("'s", "’s")) or _MODIFIED_NOUN.match(after):
+        return 0.4
+    return 1.0
+
+
 class Geocoder:
     def __init__(self, gazetteer: Gazetteer | None = None):
         self.gaz = gazetteer or open_gazetteer()
@@ -112,7 +126,7 @@ class Geocoder:
                 continue  # a spelling variant is too weak to say which country a story is in
             best = exact[0].place
             if best.feature == "country":
-                votes[best.country] += 1.0
+                votes[best.country] += _country_mention_weight(text, toponym)
                 continue
             countries = {c.place.country for c in exact if c.place.country}
             areas = [c for c in exact if c.place.feature in {"admin1", "admin2", "region"}]
