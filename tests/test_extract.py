@@ -155,3 +155,41 @@ def test_seed_page_is_cleaned(seed_page: str) -> None:
         assert chrome not in article.text
     assert article.text.endswith("A further 11 million have been displaced.")
     assert article.language == "en"
+
+
+def test_fast_mode_reads_the_html_examples_with_resiliparse() -> None:
+    (raw,) = list(read_inputs([str(EXAMPLES / "02_burkina_djibo_clash.html")]))
+    fast = extract_article(raw, fast=True)
+    assert fast.title and "Djibo" in fast.title
+    assert "OUAGADOUGOU — Seven Burkinabe soldiers" in fast.text
+    assert "All rights reserved" not in fast.text and fast.language == "en"
+    (french_raw,) = list(read_inputs([str(EXAMPLES / "06_mali_attaque_fr.html")]))
+    assert extract_article(french_raw, fast=True).language == "fr"
+
+
+def test_fast_mode_takes_the_page_date_from_metadata() -> None:
+    page = (
+        '<html><head><title>Strike</title><meta property="article:published_time" '
+        'content="2015-09-30T08:12:00Z"><meta property="og:site_name" content="Desk"></head>'
+        "<body><article><p>Russian jets struck targets near Homs on Wednesday, the defence "
+        "ministry in Moscow said, in the first such raids of the campaign.</p></article>"
+        "</body></html>"
+    )
+    article = extract_article(RawDocument(input="p.html", content=page.encode(), kind="html"), True)
+    assert article.page_date == "2015-09-30" and article.source == "Desk"
+    assert article.text.startswith("Russian jets struck")
+
+
+def test_container_date_is_the_page_date_only_when_the_page_has_none() -> None:
+    from sitreps.readers import CrawledDocument
+
+    page = (
+        "<html><head><title>Clash</title></head><body><article><p>Soldiers and gunmen clashed "
+        "near Djibo on Sunday, a security source said, and several people were killed.</p>"
+        "</article></body></html>"
+    )
+    raw = CrawledDocument(
+        input="c.warc#1", content=page.encode(), kind="html", page_date_hint="2021-08-09"
+    )
+    assert extract_article(raw).page_date == "2021-08-09"
+    assert extract_article(raw, fast=True).page_date == "2021-08-09"

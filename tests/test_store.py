@@ -16,7 +16,15 @@ from sitreps.records import (
     Evidence,
     Location,
 )
-from sitreps.store import SCHEMA_VERSION, EventFilter, Store, migrate
+from sitreps.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    EventFilter,
+    FilterError,
+    Store,
+    _where,
+    migrate,
+)
 
 
 def _event(article_id: str, *, event_id: str, place: str, lat: float, lon: float,
@@ -115,7 +123,7 @@ def test_queries(store):
     assert ids(EventFilter(event_type="Explosions/Remote violence")) == ["e1", "e2", "e3"]
     assert ids(EventFilter(actor="Iraq")) == ["e3"]
     assert ids(EventFilter(near=(34.70, 36.70, 25))) == ["e1"]
-    assert ids(EventFilter(country="SY'; DROP TABLE events; --")) == []
+    assert ids(EventFilter(actor="x' OR '1'='1")) == []  # values are bound, never SQL
     assert store.counts()["events"] == 3
 
 
@@ -135,3 +143,150 @@ def test_readers_keep_working_during_a_write(tmp_path):
         assert reader.counts()["articles"] == 0
     writer.conn.execute("COMMIT")
     writer.close()
+
+
+def _with(event: Event, **changes) -> Event:
+    return event.model_copy(update=changes)
+
+
+@pytest.fixture
+def filled(store):
+    """Three stories: strikes in Homs and Aleppo, a shelling in Mosul."""
+    homs = _event("a1", event_id="e1", place="Homs", lat=34.73, lon=36.71, fatalities=3)
+    homs = _with(
+        homs,
+        location=homs.location.model_copy(update={"admin1": "Homs"}),
+        evidence=[Evidence(text="Russian jets struck a market in Homs.", start=0, end=37)],
+    )
+    aleppo = _with(
+        _event("a1", event_id="e2", place="Aleppo", lat=36.20, lon=37.16, date="2019-11-01"),
+        confidence=0.5,
+    )
+    mosul = _event("a1", event_id="e3", place="Mosul", lat=36.34, lon=43.13, country="IQ",
+                   kind="Shelling/artillery/missile attack", actor="Military Forces of Iraq",
+                   fatalities=12)  # fmt: skip
+    store.save_article(_article("a1"), [homs, aleppo, mosul])
+    return store
+
+
+def test_new_filters(filled):
+    ids = lambda **kw: sorted(e.id for e in filled.events(EventFilter(**kw)))  # noqa: E731
+    assert ids(admin1="HOMS") == ["e1"]
+    assert ids(sub_event_type="shelling/artillery/missile attack") == ["e3"]
+    assert ids(text="market") == ["e1"]
+    assert ids(text="MARKET IN homs") == ["e1"]
+    assert ids(text="%") == []  # LIKE wildcards are taken literally
+    assert ids(min_fatalities=3) == ["e1", "e3"]
+    assert ids(min_fatalities=4) == ["e3"]
+    assert ids(min_confidence=0.6) == ["e1", "e3"]
+    assert ids(country="Syria", since="2019-12") == ["e1"]
+    assert ids(until="2019-11") == ["e2"]
+    assert ids(since="2019", until="2019") == ["e1", "e2", "e3"]
+    assert ids(country="IRQ") == ["e3"]
+    assert [e.id for e in filled.events(EventFilter(limit=1))] == ["e1"]  # newest first
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("since", "2019-13-01", "not a date"),
+        ("until", "yesterday", "not a date"),
+        ("country", "Atlantis", "unknown country"),
+        ("event_type", "airstrike", "unknown type"),
+        ("sub_event_type", "Battles", "is an event type"),
+        ("min_fatalities", -1, "at least 0"),
+        ("min_fatalities", 2.5, "whole number"),
+        ("min_confidence", 1.5, "between 0 and 1"),
+        ("min_confidence", "high", "a number"),
+        ("near", (95.0, 36.0, 10.0), "not a latitude"),
+        ("near", (34.0, 36.0, 0.0), "more than 0 km"),
+        ("limit", 0, "at least 1"),
+        ("text", "  ", "non-empty"),
+    ],
+)
+def test_bad_filter_values_are_named(field, value, message):
+    with pytest.raises(FilterError, match=message) as caught:
+        EventFilter(**{field: value})
+    assert caught.value.field == field
+
+
+def test_since_after_until_is_refused():
+    with pytest.raises(FilterError, match="after until"):
+        EventFilter(since="2020-01-01", until="2019-12-31")
+
+
+def _report(article_id: str, event_id: str, **changes) -> Event:
+    base = _event(article_id, event_id=event_id, place="Homs", lat=34.73, lon=36.71)
+    return _with(base, **changes)
+
+
+def test_incident_merges_its_reports(store):
+    vague = Location(name="Homs", country="SY", admin1="Homs", lat=34.8, lon=36.9,
+                     precision="admin1")  # fmt: skip
+    store.save_article(_article("a1"), [
+        _report("a1", "e1", fatalities=3, attribution="activists", location=vague,
+                date_precision="week"),
+    ])  # fmt: skip
+    store.save_article(_article("a2"), [
+        _report("a2", "e2", fatalities=5, attribution="Russian defence ministry",
+                date="2019-12-31"),
+    ])  # fmt: skip
+    store.save_article(_article("a3"), [
+        _report("a3", "e3", fatalities=12, attribution="rescuers", contested=True),
+    ])  # fmt: skip
+    store.save_article(_article("a4"), [_report("a4", "e4", event_type="Battles",
+                                                sub_event_type="Armed clash")])  # fmt: skip
+    incidents = store.incidents()
+    assert sorted(i.reports for i in incidents) == [1, 3]
+    strike = next(i for i in incidents if i.reports == 3)
+    assert strike.id == "e1" and strike.articles == 3
+    assert (strike.fatalities_low, strike.fatalities_best, strike.fatalities_high) == (3, 5, 12)
+    assert strike.location.precision == "place"  # the most precise place
+    assert (strike.date, strike.date_precision) == ("2019-12-30", "day")  # the best date
+    assert strike.attributions == ["activists", "Russian defence ministry", "rescuers"]
+    assert strike.contested  # one source contests
+    assert [s.event_id for s in strike.sources] == ["e1", "e2", "e3"]
+    assert strike.sources[1].fatalities == 5 and strike.sources[1].evidence
+    assert store.incident("e1") == strike
+    assert store.incident("nope") is None
+
+
+def test_incident_filters_match_any_report(store):
+    store.save_article(_article("a1"), [_report("a1", "e1", fatalities=2)])
+    store.save_article(_article("a2"), [_report("a2", "e2", fatalities=40)])
+    store.save_article(_article("a3"), [_report("a3", "e3", location=None, date="2018-01-01")])
+    found = store.incidents(EventFilter(min_fatalities=30))
+    assert [(i.id, i.reports, i.fatalities_low) for i in found] == [("e1", 2, 2)]
+    assert [i.id for i in store.incidents(EventFilter(limit=1))] == ["e1"]
+    assert len(store.incidents()) == 2
+
+
+def test_a_version_1_database_is_upgraded(tmp_path):
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO articles (id, text) VALUES ('kept', 'text')")
+    conn.commit()
+    conn.close()
+    with Store(path) as upgraded:
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert upgraded.counts()["articles"] == 1
+        names = {r[0] for r in upgraded.conn.execute("SELECT name FROM sqlite_master")}
+        assert {"events_admin1", "events_sub_type", "events_country_date"} <= names
+
+
+@pytest.mark.parametrize(
+    ("flt", "index"),
+    [
+        (EventFilter(country="SY", since="2019-01-01"), "events_country"),
+        (EventFilter(admin1="Homs"), "events_admin1"),
+        (EventFilter(sub_event_type="Air/drone strike"), "events_sub_type"),
+        (EventFilter(min_fatalities=100), "events_fatalities"),
+        (EventFilter(near=(34.7, 36.7, 10)), "events_lat_lon"),
+    ],
+)
+def test_filters_use_an_index(store, flt, index):
+    where, params = _where(flt)
+    plan = store.conn.execute(f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {where}", params)
+    assert index in " ".join(row["detail"] for row in plan)

@@ -64,3 +64,43 @@ def test_resolve_article_date_keeps_supplied_date():
     article = Article(id="a", input="x", text="Some text.", date="2019-12-31")
     resolved = resolve_article_date(article)
     assert (resolved.date, resolved.date_precision) == ("2019-12-31", "day")
+
+
+def test_date_in_the_url_is_evidence_against_a_later_page_date():
+    from sitreps.time import date_from_url
+
+    url = "https://news.example/world/2015/09/30/russia-strikes-syria/"
+    assert date_from_url(url) == (date(2015, 9, 30), "day")
+    assert date_from_url("https://x.example/2019-04-10-bus-attack.html") == (
+        date(2019, 4, 10),
+        "day",
+    )
+    assert date_from_url("https://x.example/news/20190410/story") == (date(2019, 4, 10), "day")
+    assert date_from_url("https://x.example/2016/02/story.html") == (date(2016, 2, 1), "month")
+    assert date_from_url("https://x.example/story-2015.html") is None
+    assert date_from_url("https://x.example/2015/13/45/bad") is None
+    republished = story_date("Jets struck targets on Wednesday.", "2022-01-29", url=url)
+    assert republished.date == date(2015, 9, 30) and "URL" in republished.evidence
+    same_day = story_date("Jets struck targets on Wednesday.", "2015-10-01", url=url)
+    assert same_day.date == date(2015, 10, 1)  # a day later: the same publication
+    no_page = story_date("Jets struck targets on Wednesday.", None, url=url)
+    assert no_page.date == date(2015, 9, 30)
+
+
+def test_dateline_pins_the_day_inside_the_window():
+    wire = (
+        "DAMASCUS, Sept 30 (Reuters) – Russian jets struck targets in Syria on Wednesday, "
+        "as Syria's four-year civil war entered a new phase."
+    )
+    resolved = story_date(wire, page_date="2022-01-29")
+    assert (resolved.date, resolved.precision) == (date(2015, 9, 30), "day")
+    assert "dateline" in resolved.evidence and "re-publication" in resolved.evidence
+    next_day_page = story_date("KABUL, Oct. 3 - Gunmen attacked a checkpoint.", "2019-10-04")
+    assert next_day_page.date == date(2019, 10, 3)
+    across_new_year = story_date("KABUL, Dec 31 - Gunmen attacked a checkpoint.", "2020-01-02")
+    assert across_new_year.date == date(2019, 12, 31)
+    too_far = story_date("KABUL, March 3 - Gunmen attacked a checkpoint.", "2019-10-04")
+    assert too_far.date == date(2019, 10, 4)  # no year and far from the page: not guessed
+    with_year = story_date("SANAA, March 14, 2018 — Warplanes struck Saada.", None)
+    assert with_year.date == date(2018, 3, 14)
+    assert story_date("Sept 30 was quiet in the capital.", None) is None

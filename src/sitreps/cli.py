@@ -46,10 +46,22 @@ class InputFormat(StrEnum):
     text = "text"
     jsonl = "jsonl"
     csv = "csv"
+    warc = "warc"
+    feed = "feed"
+
+
+class ExtractMode(StrEnum):
+    html = "html"
+    scraped = "scraped"
 
 
 DEFAULT_DB = "sitreps.db"
-PathsArg = typer.Argument(..., help="Files, directories, globs, or '-' for standard input.")
+PathsArg = typer.Argument(
+    ..., help="Files, directories, globs, http(s) URLs (pages or feeds), or '-' for standard input."
+)
+FastOption = typer.Option(
+    False, "--fast", help="Extract HTML with resiliparse (about 10x faster, a little less exact)."
+)
 
 
 def _default_format(fmt: OutputFormat | None) -> OutputFormat:
@@ -76,11 +88,11 @@ def _advance(handle) -> None:
         progress.advance(task)
 
 
-def _pipeline(include_unreal: bool = False):
+def _pipeline(include_unreal: bool = False, fast: bool = False):
     from sitreps.pipeline import Pipeline
 
     with err.status("Loading language model and gazetteer…") if sys.stderr.isatty() else _null():
-        return Pipeline(include_unreal=include_unreal)
+        return Pipeline(include_unreal=include_unreal, fast=fast)
 
 
 @contextmanager
@@ -88,10 +100,26 @@ def _null():
     yield
 
 
-def _inputs(paths: list[str], input_format: InputFormat):
+class _Skips:
+    """Counts the container records passed over on purpose (WARC requests, non-HTML...)."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[str, int] = {}
+
+    def __call__(self, _input: str, reason: str) -> None:
+        key = reason.split(" (")[0]
+        self.reasons[key] = self.reasons.get(key, 0) + 1
+
+    def report(self) -> None:
+        if self.reasons:
+            parts = ", ".join(f"{count} {why}" for why, count in sorted(self.reasons.items()))
+            err.print(f"[dim]records passed over: {escape(parts)}[/]", highlight=False)
+
+
+def _inputs(paths: list[str], input_format: InputFormat, skips: _Skips | None = None):
     from sitreps.ingest import read_inputs
 
-    return read_inputs(paths, input_format=input_format.value)
+    return read_inputs(paths, input_format=input_format.value, on_skip=skips)
 
 
 def _report_errors(errors: list[DocumentError]) -> None:
@@ -108,14 +136,16 @@ def extract(
     fmt: OutputFormat = typer.Option(None, "--format", "-f", help="Default: table on a terminal, else jsonl."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format", help="How to read the inputs."),
     all_modalities: bool = typer.Option(False, "--all-modalities", help="Also print denied, hypothetical and planned events."),
+    fast: bool = FastOption,
 ) -> None:  # fmt: skip
     """Code events from pages, without a database; events go to standard output."""
-    pipeline = _pipeline(all_modalities)
+    pipeline = _pipeline(all_modalities, fast)
     errors: list[DocumentError] = []
+    skips = _Skips()
 
     def events() -> Iterator[Event]:
         with _progress("Coding") as handle:
-            for result in pipeline.process_many(_inputs(paths, input_format)):
+            for result in pipeline.process_many(_inputs(paths, input_format, skips)):
                 _advance(handle)
                 if result.error:
                     errors.append(result.error)
@@ -123,6 +153,7 @@ def extract(
 
     write_events(events(), _default_format(fmt))
     _report_errors(errors)
+    skips.report()
 
 
 @app.command()
@@ -131,16 +162,18 @@ def ingest(
     db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite database file."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format"),
     all_modalities: bool = typer.Option(False, "--all-modalities"),
+    fast: bool = FastOption,
 ) -> None:  # fmt: skip
     """Code pages into the database. Idempotent: a page already stored is skipped."""
     from sitreps.store import open_store
 
-    pipeline = _pipeline(all_modalities)
+    pipeline = _pipeline(all_modalities, fast)
+    skips = _Skips()
     started = time.perf_counter()
     stats = {"documents": 0, "skipped": 0, "events": 0, "errors": 0}
     errors: list[DocumentError] = []
     with open_store(db) as store, _progress("Ingesting") as handle:
-        for raw in _inputs(paths, input_format):
+        for raw in _inputs(paths, input_format, skips):
             _advance(handle)
             stats["documents"] += 1
             if not isinstance(raw, DocumentError) and store.has_document(raw.content_hash):
@@ -159,6 +192,7 @@ def ingest(
             )  # fmt: skip
             stats["events"] += len(stored)
     _report_errors(errors)
+    skips.report()
     elapsed = time.perf_counter() - started
     err.print(
         f"{stats['documents']} documents ({stats['skipped']} already stored, "
@@ -171,25 +205,34 @@ def ingest(
 def article(
     paths: list[str] = PathsArg,
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format"),
+    fast: bool = FastOption,
 ) -> None:  # fmt: skip
-    """Print the extracted articles as JSONL (for checking extraction)."""
+    """Print the extracted articles as JSONL (for checking extraction).
+
+    `duplicate_of` names the earlier article (in this run) that an article copies, exactly or
+    nearly (syndicated wire stories), else null.
+    """
+    from sitreps.dedupe import DuplicateFinder
     from sitreps.extract import ExtractionError, extract_article
     from sitreps.time import resolve_article_date
 
     errors = []
-    for raw in _inputs(paths, input_format):
+    skips = _Skips()
+    duplicates = DuplicateFinder()
+    for raw in _inputs(paths, input_format, skips):
         if isinstance(raw, DocumentError):
             errors.append(raw)
             continue
         try:
-            art = resolve_article_date(extract_article(raw))
+            art = resolve_article_date(extract_article(raw, fast=fast))
         except ExtractionError as exc:
             errors.append(DocumentError(input=raw.input, stage="extract", error=str(exc)))
             continue
         record = art.model_dump(mode="json", exclude={"content_hash", "id"})
-        record = {"id": art.id, **record}
+        record = {"id": art.id, **record, "duplicate_of": duplicates.add(art)}
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     _report_errors(errors)
+    skips.report()
 
 
 @app.command()
@@ -213,6 +256,27 @@ def eval_events(
         sys.stdout.write(json.dumps(scores) + "\n")
     else:
         sys.stdout.write(format_scores(scores) + "\n")
+
+
+@eval_app.command("extract")
+def eval_extract(
+    fast: bool = typer.Option(False, "--fast", help="Score the resiliparse extractor."),
+    mode: ExtractMode = typer.Option(ExtractMode.html, "--mode", help="html: pages as HTML; scraped: the text cleaner on the pages flattened to full-page text."),
+    data: Path = typer.Option(None, "--data", help="Default: ../shared/eval/extract."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:  # fmt: skip
+    """Score article extraction on the article-extraction benchmark (see docs/ingest.md)."""
+    from sitreps.evaluate.extract import format_extract_scores, run_extract_eval
+
+    try:
+        result = run_extract_eval(data, fast=fast, mode=mode.value)
+    except FileNotFoundError as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+    else:
+        sys.stdout.write(format_extract_scores(result) + "\n")
 
 
 @gazetteer_app.command("build")

@@ -1,47 +1,205 @@
-"""Query commands over the database: `sitreps events` (and, as they come, incidents, export)."""
+"""Query commands over the database: `sitreps events`, `sitreps incidents`, `sitreps export`.
+
+All three take the same filters (docs/store.md); a bad value is a usage error naming the
+option, never a traceback.
+"""
 
 from __future__ import annotations
 
+import csv
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 
-from sitreps.cli import DEFAULT_DB, OutputFormat, _default_format, err, write_events
+from sitreps.cli import DEFAULT_DB, OutputFormat, _default_format, _tty, err, write_events
+from sitreps.export import ExportFormat
+
+DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite database file.")
+CountryOption = typer.Option(None, "--country", help="ISO 3166-1 alpha-2 code (or name).")
+Admin1Option = typer.Option(None, "--admin1", help="First-level region, e.g. 'Homs'.")
+SinceOption = typer.Option(None, "--since", help="Date, inclusive: YYYY-MM-DD, YYYY-MM, YYYY.")
+UntilOption = typer.Option(None, "--until", help="Date, inclusive: YYYY-MM-DD, YYYY-MM, YYYY.")
+TypeOption = typer.Option(None, "--type", help="Event type or sub-event type.")
+SubTypeOption = typer.Option(None, "--sub-type", help="Sub-event type, e.g. 'Air/drone strike'.")
+ActorOption = typer.Option(None, "--actor", help="Text in the actor1 or actor2 name.")
+TextOption = typer.Option(None, "--text", help="Text in the evidence sentences.")
+NearOption = typer.Option(None, "--near", help="LAT,LON,KM")
+MinFatalitiesOption = typer.Option(None, "--min-fatalities", help="At least N killed.")
+MinConfidenceOption = typer.Option(None, "--min-confidence", help="Confidence 0-1.")
+LimitOption = typer.Option(None, "--limit", help="At most N rows.")
+FormatOption = typer.Option(
+    None, "--format", "-f", help="Default: table on a terminal, else jsonl."
+)
+
+# EventFilter field -> the option that sets it (for error messages)
+_OPTION_NAMES = {
+    "country": "--country", "admin1": "--admin1", "since": "--since", "until": "--until",
+    "event_type": "--type", "sub_event_type": "--sub-type", "actor": "--actor",
+    "text": "--text", "near": "--near", "min_fatalities": "--min-fatalities",
+    "min_confidence": "--min-confidence", "limit": "--limit",
+}  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
     app.command("events")(events)
+    app.command("incidents")(incidents)
+    app.command("export")(export)
 
 
 def events(
-    db: Path = typer.Option(DEFAULT_DB, "--db"),
-    country: str = typer.Option(None, "--country", help="ISO 3166-1 alpha-2 code."),
-    since: str = typer.Option(None, "--since", help="ISO date, inclusive."),
-    until: str = typer.Option(None, "--until", help="ISO date, inclusive."),
-    event_type: str = typer.Option(None, "--type", help="Event type or sub-event type."),
-    actor: str = typer.Option(None, "--actor", help="Text in actor1 or actor2 name."),
-    near: str = typer.Option(None, "--near", help="LAT,LON,KM"),
-    limit: int = typer.Option(None, "--limit"),
-    fmt: OutputFormat = typer.Option(None, "--format", "-f"),
+    db: Path = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
+    since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
+    sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
+    near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
+    min_confidence: float = MinConfidenceOption, limit: int = LimitOption,
+    fmt: OutputFormat = FormatOption,
 ) -> None:  # fmt: skip
     """Query the events in the database."""
-    from sitreps.store import EventFilter, open_store
+    flt = _filter(country=country, admin1=admin1, since=since, until=until,
+                  event_type=event_type, sub_event_type=sub_type, actor=actor, text=text,
+                  near=near, min_fatalities=min_fatalities, min_confidence=min_confidence,
+                  limit=limit)  # fmt: skip
+    with _open(db) as store:
+        found = store.events(flt)
+    write_events(found, _default_format(fmt))
+
+
+def incidents(
+    db: Path = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
+    since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
+    sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
+    near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
+    min_confidence: float = MinConfidenceOption, limit: int = LimitOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:  # fmt: skip
+    """List incidents: one row per happening, its reports merged (a filter matches an
+    incident when any of its reports matches)."""
+    flt = _filter(country=country, admin1=admin1, since=since, until=until,
+                  event_type=event_type, sub_event_type=sub_type, actor=actor, text=text,
+                  near=near, min_fatalities=min_fatalities, min_confidence=min_confidence,
+                  limit=limit)  # fmt: skip
+    with _open(db) as store:
+        found = store.incidents(flt)
+    write_incidents(found, _default_format(fmt))
+
+
+def export(
+    export_format: ExportFormat = typer.Option(..., "--format", "-f", help="Export format."),
+    output: Path = typer.Option(None, "--output", "-o", help="File (a directory for parquet). Default: standard output."),
+    db: Path = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
+    since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
+    sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
+    near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
+    min_confidence: float = MinConfidenceOption, limit: int = LimitOption,
+) -> None:  # fmt: skip
+    """Export events: ACLED-style CSV, GeoJSON, Parquet (partitioned by month) or JSONL."""
+    from sitreps.export import ExportError, export_events
+
+    flt = _filter(country=country, admin1=admin1, since=since, until=until,
+                  event_type=event_type, sub_event_type=sub_type, actor=actor, text=text,
+                  near=near, min_fatalities=min_fatalities, min_confidence=min_confidence,
+                  limit=limit)  # fmt: skip
+    with _open(db) as store:
+        try:
+            stats = export_events(store.iter_events(flt), export_format, output)
+        except ExportError as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--output'") from None
+    target = output or "standard output"
+    err.print(f"{stats.written} events -> {escape(str(target))} ({export_format})", highlight=False)
+    if stats.left_out:
+        err.print(f"{stats.left_out} events without coordinates left out", highlight=False)
+
+
+def _filter(*, near: str | None, **values):
+    from sitreps.store import EventFilter, FilterError
+
+    try:
+        return EventFilter(near=_parse_near(near) if near else None, **values)
+    except FilterError as exc:
+        hint = f"'{_OPTION_NAMES[exc.field]}'"
+        raise typer.BadParameter(exc.message, param_hint=hint) from None
+
+
+@contextmanager
+def _open(db: Path) -> Iterator:
+    """The store, or a clear message and exit status 1 (no database, not a database…)."""
+    from sitreps.store import open_store
 
     if not db.exists():
-        err.print(f"[red]no database at {db}[/]: run `sitreps ingest` first")
+        err.print(f"[red]no database at {escape(str(db))}[/]: run `sitreps ingest` first")
         raise typer.Exit(1)
-    near_tuple = _parse_near(near) if near else None
-    with open_store(db) as store:
-        found = store.events(
-            EventFilter(country=country, since=since, until=until, event_type=event_type,
-                        actor=actor, near=near_tuple, limit=limit)
-        )  # fmt: skip
-    write_events(found, _default_format(fmt))
+    try:
+        store = open_store(db)
+    except (sqlite3.DatabaseError, RuntimeError) as exc:
+        err.print(f"[red]cannot open {escape(str(db))}[/]: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    with store:
+        yield store
 
 
 def _parse_near(value: str) -> tuple[float, float, float]:
     try:
         lat, lon, km = (float(x) for x in value.split(","))
     except ValueError:
-        raise typer.BadParameter("expected LAT,LON,KM, e.g. 34.73,36.71,50") from None
+        raise typer.BadParameter(
+            "expected LAT,LON,KM, e.g. 34.73,36.71,50", param_hint="'--near'"
+        ) from None
     return lat, lon, km
+
+
+# -- incident output -------------------------------------------------------------------------
+
+
+def write_incidents(incidents: list, fmt: OutputFormat, out=None) -> int:
+    from sitreps.export import INCIDENT_COLUMNS, incident_row
+
+    out = out or sys.stdout
+    if fmt == OutputFormat.jsonl:
+        for incident in incidents:
+            out.write(incident.model_dump_json() + "\n")
+    elif fmt == OutputFormat.csv:
+        writer = csv.DictWriter(out, fieldnames=INCIDENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(incident_row(i) for i in incidents)
+    else:
+        _print_incident_table(incidents, out)
+    return len(incidents)
+
+
+def _print_incident_table(incidents: list, out) -> None:
+    table = Table(title=f"{len(incidents)} incidents", title_justify="left")
+    for column in ("date", "type", "actor1", "actor2", "location", "deaths", "reports", "sources"):
+        table.add_column(column, overflow="fold")
+    for inc in incidents:
+        date = f"{inc.date or '?'}" + (
+            "" if inc.date_precision in (None, "day") else f" ({inc.date_precision})"
+        )
+        place = "—"
+        if inc.location:
+            place = f"{inc.location.name}, {inc.location.country or '?'} ({inc.location.precision})"
+        sources = "; ".join(inc.attributions) + (" [contested]" if inc.contested else "")
+        cells = (
+            date, inc.sub_event_type, inc.actor1.name if inc.actor1 else "—",
+            inc.actor2.name if inc.actor2 else "—", place, _deaths(inc),
+            f"{inc.reports} ({inc.articles} articles)", sources.strip(),
+        )  # fmt: skip
+        table.add_row(*(Text(cell) for cell in cells))  # page text is never console markup
+    console = Console(
+        file=out if out is not sys.stdout else None, width=160 if not _tty(out) else None
+    )
+    console.print(table)
+
+
+def _deaths(incident) -> str:
+    low, best, high = incident.fatalities_low, incident.fatalities_best, incident.fatalities_high
+    if best is None:
+        return ""
+    return str(best) if low == high else f"{best} ({low}–{high})"

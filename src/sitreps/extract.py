@@ -1,14 +1,17 @@
 """Extract the article from a raw document: main text, title, url, source and page date.
 
 HTML goes through trafilatura (main text and metadata; its date comes from htmldate with
-extensive search and original dates preferred). Scraped text, whose HTML is already lost, goes
+extensive search and original dates preferred), or with ``fast=True`` through resiliparse's
+main-content extractor with page dates from the page's metadata only (for bulk crawls). Scraped text, whose HTML is already lost, goes
 through the line cleaner in ``sitreps.textclean``. The page date is only the page's date: the
 story's own date (``Article.date``) is set here only when the caller supplied one.
 """
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from dataclasses import dataclass
 
 import lxml.html
@@ -16,7 +19,7 @@ import trafilatura
 from lxml.etree import ParserError
 
 from sitreps.ingest import UndecodableError, decode_bytes
-from sitreps.language import detect_language
+from sitreps.language import detect_language, detect_language_fast
 from sitreps.records import Article, RawDocument, stable_id
 from sitreps.textclean import (
     PARAGRAPH_BREAK,
@@ -54,21 +57,27 @@ class _Extracted:
     page_date: str | None = None
 
 
-def extract_article(raw: RawDocument) -> Article:
-    """The clean Article of a RawDocument; raises ExtractionError when no usable text remains."""
+def extract_article(raw: RawDocument, fast: bool = False) -> Article:
+    """The clean Article of a RawDocument; raises ExtractionError when no usable text remains.
+
+    ``fast`` uses resiliparse for HTML and for the language (about ten times faster, a few
+    points less accurate: see docs/ingest.md).
+    """
     try:
         content = decode_bytes(raw.content)
     except UndecodableError as exc:
         raise ExtractionError(str(exc)) from exc
     if raw.kind == "html":
-        extracted = _from_html(content, raw)
+        extracted = _from_html_fast(content, raw) if fast else _from_html(content, raw)
     elif raw.kind == "article":
         extracted = _Extracted(text=_article_paragraphs(content))
     else:
         extracted = _from_text(content, raw)
     _check_usable(extracted.text, strict=raw.kind != "article")
     date, precision, evidence = _supplied_date(raw.date)
-    language, _confidence = detect_language(extracted.text)
+    language, _confidence = (detect_language_fast if fast else detect_language)(extracted.text)
+    # a crawl or feed date is the page's date only when the page itself shows none
+    page_date = extracted.page_date or getattr(raw, "page_date_hint", None)
     return Article(
         id=raw.id or stable_id(extracted.text),
         input=raw.input,
@@ -78,7 +87,7 @@ def extract_article(raw: RawDocument) -> Article:
         date=date,
         date_precision=precision,
         date_evidence=evidence,
-        page_date=extracted.page_date,
+        page_date=page_date,
         language=language,
         source=raw.source or extracted.source,
         content_hash=raw.content_hash,
@@ -167,3 +176,77 @@ def html_to_text(tree: lxml.html.HtmlElement) -> str:
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
     return tree.text_content()
+
+
+# ---------------------------------------------------------------------------- fast mode
+
+_META_DATE_KEYS = (
+    "article:published_time", "datepublished", "og:published_time", "published_time",
+    "pubdate", "publishdate", "publish-date", "parsely-pub-date", "sailthru.date", "dc.date",
+    "dc.date.issued", "dcterms.created", "date", "article.published", "cxenseparse:recs:publishtime",
+    "article:modified_time", "datemodified", "og:updated_time", "last-modified",
+)  # fmt: skip
+_JSONLD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]{4,40})"')
+_META_SCAN_CHARS = 300_000
+_META_RE = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
+_ATTRIBUTE_RE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_CANONICAL_RE = re.compile(
+    r"""<link\s[^>]*rel\s*=\s*["']?canonical["']?[^>]*href\s*=\s*["']([^"']+)""", re.I
+)
+_TIME_RE = re.compile(r"""<time\s[^>]*datetime\s*=\s*["']([^"']+)""", re.IGNORECASE)
+
+
+def _from_html_fast(content: str, raw: RawDocument) -> _Extracted:
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    tree = HTMLTree.parse(content)
+    meta = _meta_tags(content)
+    title = meta.get("og:title") or (tree.title or "").strip() or None
+    body = extract_plain_text(
+        tree, main_content=True, preserve_formatting=True, list_bullets=False, alt_texts=False
+    )
+    text = _paragraphs(body, title)
+    if not text:
+        text = extract_plain_text(tree, preserve_formatting=True, list_bullets=False)
+        text = clean_scraped_text(text, title=raw.title).text
+    return _Extracted(
+        text=text,
+        title=title,
+        url=meta.get("og:url") or _canonical_url(content),
+        source=meta.get("og:site_name"),
+        page_date=_meta_date(meta, content),
+    )
+
+
+def _meta_tags(content: str) -> dict[str, str]:
+    """<meta> name/property/itemprop -> content (lower-cased keys, first one wins).
+
+    A regular expression over the page's start: walking resiliparse's DOM from Python costs
+    more than the whole extraction.
+    """
+    tags: dict[str, str] = {}
+    for tag in _META_RE.findall(content[:_META_SCAN_CHARS]):
+        attributes = {k.lower(): v1 or v2 or v3 for k, v1, v2, v3 in _ATTRIBUTE_RE.findall(tag)}
+        key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
+        value = attributes.get("content")
+        if key and value:
+            tags.setdefault(key.strip().lower(), html.unescape(value.strip()))
+    return tags
+
+
+def _canonical_url(content: str) -> str | None:
+    match = _CANONICAL_RE.search(content[:_META_SCAN_CHARS])
+    return html.unescape(match.group(1)) if match else None
+
+
+def _meta_date(meta: dict[str, str], content: str) -> str | None:
+    """The page's publication date from metadata, JSON-LD or the first <time datetime>."""
+    candidates = [meta[key] for key in _META_DATE_KEYS if key in meta]
+    candidates += _JSONLD_DATE_RE.findall(content[:_META_SCAN_CHARS])[:1]
+    candidates += _TIME_RE.findall(content[:_META_SCAN_CHARS])[:1]
+    for value in candidates:
+        parsed = normalise_date(value)
+        if parsed and parsed[1] == "day":
+            return parsed[0]
+    return None

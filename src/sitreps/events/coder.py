@@ -31,6 +31,7 @@ from sitreps.events.context import (
     VICTIM_KINDS,
     ArticleContext,
     SentenceContext,
+    token_at,
 )
 from sitreps.events.fatalities import count_fatalities
 from sitreps.events.roles import find_roles
@@ -61,7 +62,9 @@ _WAR_STATISTIC = re.compile(
 _NON_EVENT_FRAME = re.compile(
     r"\b(?:investigat\w*|inquiry|probe into|allegations? of|claims of|accused of|charged with|"
     r"convicted|sentenced|on trial|trial of|crimes against humanity|war crimes?|anniversary|"
-    r"commemorat\w*|memorial|condemn(?:s|ed)?|reports? on|documented)\b"
+    r"commemorat\w*|memorial|condemn(?:s|ed)?|reports? on|documented|lawsuit|sued|suing|"
+    r"filed (?:a |an )?(?:\w+ )?(?:complaint|case|petition|suit)|accusing|blamed|blames|"
+    r"extradit\w*)\b"
     # trends are not events: "attacks have increased across the region this year"
     r"|\b(?:have|has)\s+(?:increased|risen|surged|soared|declined|fallen|dropped|doubled)\b"
     r"|\b(?:on the rise|rising number|increase in (?:attacks|violence))\b"
@@ -155,7 +158,7 @@ def _code_sentence(
     if _NON_EVENT_FRAME.search(text):
         return []
     triggers = codebook.triggers_in(text)
-    if not triggers:
+    if not triggers or _mentioned_in_passing(sentence, triggers):
         return []
     if _WAR_STATISTIC.search(text) and all(t.sub_type.needs_victims for t in triggers):
         return []
@@ -253,6 +256,41 @@ def _in_quotation(text: str, position: int) -> bool:
     curly = before.count("“") > before.count("”")
     straight = before.count('"') % 2 == 1
     return curly or straight
+
+
+# "resigned after weeks of protests", "in the wake of a Taliban attack": the violence is the
+# background of what the sentence reports, told (and coded) in its own reports.
+_PASSING_PREPOSITIONS = {"after", "following", "amid", "over", "since", "despite", "before"}
+_PASSING_PHRASES = re.compile(
+    r"\b(?:in the wake of|in response to|in retaliation for|in the aftermath of|on the heels of)"
+    r"\s+(?:\S+\s+){0,4}$",
+    re.IGNORECASE,
+)
+
+
+def _mentioned_in_passing(sentence: SentenceContext, triggers: list[TriggerMatch]) -> bool:
+    """Every trigger sits in a phrase that qualifies a non-event main clause."""
+    doc = sentence.doc
+    if doc is None:
+        return False
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or any(t.start <= root.idx < t.end for t in triggers):
+        return False
+    return all(_in_passing_phrase(sentence, t) for t in triggers)
+
+
+def _in_passing_phrase(sentence: SentenceContext, trigger: TriggerMatch) -> bool:
+    if _PASSING_PHRASES.search(sentence.text[: trigger.start]):
+        return True
+    token = token_at(sentence.doc, trigger.start)
+    hops = 0
+    while token is not None and token.dep_ != "ROOT" and hops < 4:
+        if token.dep_ == "pobj" and token.head.lower_ in _PASSING_PREPOSITIONS:
+            return True
+        if token.dep_ in ("nsubj", "dobj", "ROOT", "ccomp", "xcomp", "conj"):
+            return False
+        token, hops = token.head, hops + 1
+    return False
 
 
 def _continues(previous: Event | None, trigger: TriggerMatch, text: str) -> Event | None:
