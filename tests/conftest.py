@@ -22,7 +22,7 @@ def require_shared(path: Path) -> Path:
 def pipeline():
     from sitreps.pipeline import Pipeline
 
-    return Pipeline()
+    return Pipeline(dedupe=False)  # shared across tests: each test sees fresh articles
 
 
 @pytest.fixture(scope="session")

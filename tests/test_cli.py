@@ -140,3 +140,24 @@ def test_corpus_records_are_taken_as_they_are():
         "h1": "Shelling on Douma",
         "h2": "Most Popular\n\nPolice arrested two men in Dori on Monday.",
     }
+
+
+def test_syndicated_copies_are_coded_once(tmp_path):
+    story = (
+        "Gunmen attacked a police post near Mandera in northern Kenya on Monday night, killing "
+        "three officers and wounding two others, a regional police commander said on Tuesday. "
+        "The attackers arrived on foot shortly after midnight and opened fire on the post "
+        "before fleeing towards the border, he said. Officers returned fire and a search for "
+        "the attackers was under way across the county, where similar raids have targeted "
+        "security forces before."
+    )
+    (tmp_path / "wire.txt").write_text(story + "\n")
+    (tmp_path / "copy.txt").write_text("Breaking News\n\n" + story + " Share this story.\n")
+    extracted = sitreps("extract", str(tmp_path), "--format", "jsonl")
+    assert extracted.returncode == 0, extracted.stderr
+    assert "not coded again" in extracted.stderr
+    ids = {json.loads(line)["article"]["id"] for line in extracted.stdout.splitlines()}
+    assert len(ids) == 1
+    db = tmp_path / "s.db"
+    ingested = sitreps("ingest", str(tmp_path), "--db", str(db))
+    assert "1 copies of another" in ingested.stderr

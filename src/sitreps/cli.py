@@ -141,6 +141,7 @@ def extract(
     """Code events from pages, without a database; events go to standard output."""
     pipeline = _pipeline(all_modalities, fast)
     errors: list[DocumentError] = []
+    duplicates: list[tuple[str, str]] = []
     skips = _Skips()
 
     def events() -> Iterator[Event]:
@@ -149,10 +150,14 @@ def extract(
                 _advance(handle)
                 if result.error:
                     errors.append(result.error)
+                if result.duplicate_of is not None:
+                    duplicates.append((result.input, result.duplicate_of))
                 yield from result.events
 
     write_events(events(), _default_format(fmt))
     _report_errors(errors)
+    for input_name, canonical in duplicates:
+        err.print(f"[dim]copy of article {canonical}, not coded again:[/] {escape(input_name)}")
     skips.report()
 
 
@@ -170,7 +175,7 @@ def ingest(
     pipeline = _pipeline(all_modalities, fast)
     skips = _Skips()
     started = time.perf_counter()
-    stats = {"documents": 0, "skipped": 0, "events": 0, "errors": 0}
+    stats = {"documents": 0, "skipped": 0, "events": 0, "errors": 0, "duplicates": 0}
     errors: list[DocumentError] = []
     with open_store(db) as store, _progress("Ingesting") as handle:
         for raw in _inputs(paths, input_format, skips):
@@ -186,6 +191,13 @@ def ingest(
                 stats["errors"] += 1
                 continue
             assert result.article is not None and result.raw is not None
+            if result.duplicate_of is not None:
+                store.record_duplicate(
+                    result.raw.input, result.raw.content_hash, result.duplicate_of,
+                    kind=result.raw.kind, size=len(result.raw.content),
+                )  # fmt: skip
+                stats["duplicates"] += 1
+                continue
             stored = store.save_article(
                 result.article, result.events, kind=result.raw.kind,
                 size=len(result.raw.content), content_hash=result.raw.content_hash,
@@ -196,7 +208,8 @@ def ingest(
     elapsed = time.perf_counter() - started
     err.print(
         f"{stats['documents']} documents ({stats['skipped']} already stored, "
-        f"{stats['errors']} errors), {stats['events']} events in {elapsed:.1f}s -> {db}",
+        f"{stats['duplicates']} copies of another, {stats['errors']} errors), "
+        f"{stats['events']} events in {elapsed:.1f}s -> {db}",
         highlight=False,
     )
 
@@ -256,6 +269,19 @@ def eval_events(
         sys.stdout.write(json.dumps(scores) + "\n")
     else:
         sys.stdout.write(format_scores(scores) + "\n")
+
+
+@eval_app.command("plover")
+def eval_plover(
+    gold: Path = typer.Argument(..., help="PLOVER-annotated sentences (zsp_PLV_train.tsv)."),
+    limit: int = typer.Option(None, "--limit", help="Score the first N sentences."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:  # fmt: skip
+    """Event-detection precision and recall on PLOVER-annotated news sentences."""
+    from sitreps.evaluate.plover import format_plover_scores, run_plover_eval
+
+    scores = run_plover_eval(gold, limit=limit)
+    sys.stdout.write((json.dumps(scores) if as_json else format_plover_scores(scores)) + "\n")
 
 
 @eval_app.command("extract")

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitreps.dedupe import DuplicateFinder
 from sitreps.events import code_article, relevant_sentences
 from sitreps.events.codebook import Codebook, load_codebook
 from sitreps.extract import ExtractionError, extract_article
@@ -20,6 +21,7 @@ from sitreps.records import Article, DocumentError, Event, RawDocument
 from sitreps.time import resolve_article_date
 
 SUPPORTED_LANGUAGES = {"en"}
+MIN_WORDS_FOR_DEDUPE = 50
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Result:
     events: list[Event] = field(default_factory=list)
     error: DocumentError | None = None
     raw: RawDocument | None = None
+    duplicate_of: str | None = None  # a copy of this earlier article: not coded again
 
 
 class Pipeline:
@@ -40,12 +43,15 @@ class Pipeline:
         codebook: Codebook | None = None,
         include_unreal: bool = False,
         fast: bool = False,
+        dedupe: bool = True,
     ):
         self.codebook = codebook or load_codebook()
         self.geocoder = Geocoder(open_gazetteer(gazetteer_path))
         self.parser = load_parser()
         self.include_unreal = include_unreal
         self.fast = fast  # resiliparse extraction and language detection (bulk crawls)
+        # Syndicated copies of one story are coded once (within this pipeline's lifetime).
+        self._duplicates = DuplicateFinder() if dedupe else None
 
     def process(self, raw: RawDocument | DocumentError) -> Result:
         """Code one raw document; never raises for a bad document, returns its error."""
@@ -64,12 +70,22 @@ class Pipeline:
                 raw.input, article=article, error=_error(raw, "language", reason), raw=raw
             )
         article = resolve_article_date(article)
+        canonical = self._copy_of(article)
+        if canonical is not None:
+            return Result(raw.input, article=article, raw=raw, duplicate_of=canonical)
         try:
             events = self.code(article)
         except Exception as exc:  # one bad document never stops a batch
             reason = f"{type(exc).__name__}: {exc}"
             return Result(raw.input, article=article, error=_error(raw, "events", reason), raw=raw)
         return Result(raw.input, article=article, events=events, raw=raw)
+
+    def _copy_of(self, article: Article) -> str | None:
+        """The earlier article this one copies. Short texts (headlines, analyst notes) are
+        never merged: two one-line reports can be alike and still be two events."""
+        if self._duplicates is None or len(article.text.split()) < MIN_WORDS_FOR_DEDUPE:
+            return None
+        return self._duplicates.add(article)
 
     def process_many(self, raws: Iterable[RawDocument | DocumentError]) -> Iterator[Result]:
         for raw in raws:

@@ -456,7 +456,7 @@ class Store:
         row = self.conn.execute(
             "SELECT status FROM documents WHERE content_hash = ?", (content_hash,)
         ).fetchone()
-        return row is not None and row["status"] == "coded"
+        return row is not None and row["status"] in ("coded", "duplicate")
 
     def save_article(
         self, article: Article, events: Iterable[Event], *, kind: str | None = None,
@@ -490,6 +490,17 @@ class Store:
                 (content_hash, article.input, kind, size, "coded", article.id, _now()),
             )
         return linked
+
+    def record_duplicate(
+        self, input_name: str, content_hash: str, canonical_id: str, kind: str | None = None,
+        size: int | None = None,
+    ) -> None:  # fmt: skip
+        """A copy of an article already stored: kept as one more source of it, not coded."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)",
+                (content_hash, input_name, kind, size, "duplicate", canonical_id, _now()),
+            )
 
     def record_error(self, error: DocumentError) -> None:
         with self.conn:
