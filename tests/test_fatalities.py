@@ -19,6 +19,15 @@ from sitreps.events.fatalities import count_fatalities, parse_number
         ("Dozens were killed.", None),
         ("Two soldiers were wounded.", None),
         ("There are 32 warplanes at the base, guarded by 1,700 marines.", None),
+        ("An officer shot dead a driver who refused to pay a bribe.", 1),
+        ("The two sides clashed in the camp, resulting in 5 deaths and 9 injuries.", 5),
+        ("The house was set on fire, killing its four occupants.", 4),
+        ("Bandits attacked the village, killing at least 7, including 2 police reservists.", 7),
+        ("The attackers killed one driver and wounded four others.", 1),
+        ("Residents beat two suspected thieves to death at the market.", 2),
+        ("Herders protested after 32 sheep were killed by a speeding truck.", None),
+        ("Parents camped outside the court after a classroom collapsed, killing six pupils.", None),
+        ("The strikes killed a number of militants.", None),
     ],
 )
 def test_count_fatalities(sentence, expected):

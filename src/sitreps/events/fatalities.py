@@ -31,22 +31,45 @@ _NUMBER = (
 )
 _QUALIFIER = r"(?:at least |more than |over |about |around |nearly |almost |some |up to |an estimated |a total of |another |other )?"
 _VICTIM = (
-    r"(?:[\w’'-]+\s+){0,4}?"
+    r"(?:(?!(?:and|or|wounded|injured|hurt|wounding|injuring)\b)[\w’'-]+\s+){0,4}?"
     r"(?:people|persons?|civilians?|soldiers?|troops|militants?|fighters?|rebels?|insurgents?|"
     r"jihadists?|policemen|police officers?|officers?|members?|gunmen|attackers?|assailants?|"
     r"protesters?|demonstrators?|villagers?|residents?|children|women|men|man|woman|boys?|girls?|"
     r"students?|workers?|farmers?|herders?|passengers?|recruits?|guards?|personnel|"
     r"combatants?|terrorists?|extremists?|bandits?|others|teenagers?|worshippers|individuals|"
-    r"family members|relatives|pupils|traders|miners|members)"
+    r"family members|relatives|pupils|traders|miners|members|occupants|inmates|prisoners|"
+    r"guests|customers|patients|officials|staff|employees|pilgrims|mourners|shoppers|"
+    r"spectators|drivers?|motorists?|herdsmen|fishermen|hunters|loyalists|supporters|"
+    r"activists|journalists|peacekeepers|police|marines|sailors|pilots|crew)"
 )
 _DEATH = r"(?:killed|dead|died|shot dead|slain|murdered|massacred|executed|beheaded|perished|lost their lives|lynched|hacked to death|burned to death|burnt to death|stabbed to death|beaten to death|gunned down)"
 
+_KILLING = (
+    r"(?:kill(?:ed|ing|s)?|left|leaving|claimed the lives of|massacred|executed|shot dead|"
+    r"murdered|lynched|stoned to death|beat(?:en)? (?:up )?to death|hacked to death)"
+)
+_DETERMINER = r"(?:(?:its|their|the|all|his|her)\s+)?"
 _PATTERNS = [
-    # "killed 30 IS militants", "killing three soldiers and five militants"
+    # "killed 30 IS militants", "killing three soldiers and five militants", "killing its four
+    # occupants"
     re.compile(
-        rf"\b(?:kill(?:ed|ing|s)?|left|leaving|claimed the lives of|massacred|executed|shot dead)\s+"
+        rf"\b{_KILLING}\s+{_DETERMINER}"
         rf"(?P<list>{_QUALIFIER}{_NUMBER}\s+{_VICTIM}(?:\s*(?:,|and)\s*{_QUALIFIER}{_NUMBER}\s+{_VICTIM})*)"
         rf"(?!\s+(?:injured|wounded|hurt))",
+        re.IGNORECASE,
+    ),
+    # "killing at least 7, including 2 police", "killing three."
+    re.compile(
+        rf"\b{_KILLING}\s+(?P<list>{_QUALIFIER}{_NUMBER})(?=\s*(?:[,.;]|$|and\b|including\b|in\b|"
+        rf"on\b|at\b|when\b|after\b|while\b))",
+        re.IGNORECASE,
+    ),
+    # "resulting in 5 deaths", "5 fatalities were reported"
+    re.compile(rf"(?P<list>{_QUALIFIER}{_NUMBER})\s+(?:deaths|fatalities)\b", re.IGNORECASE),
+    # "beat two men to death"
+    re.compile(
+        rf"\b(?:beat|stoned|hacked|stabbed|burned|burnt|clubbed)\s+(?:up\s+)?"
+        rf"(?P<list>{_NUMBER}\s+{_VICTIM})\s+to death",
         re.IGNORECASE,
     ),
     # "30 people were killed", "three soldiers died", "12 dead"
@@ -65,6 +88,18 @@ _PATTERNS = [
 _PERSON_PAIR = (
     r"(?:[\w’'-]+\s+){0,2}?(?:son|daughter|wife|husband|brother|sister|father|mother|child|"
     r"friend|colleague|companion|cousin|nephew|uncle|man|woman|boy|girl|bodyguard|driver)"
+)
+# "shot dead a driver", "a mob killed a suspected criminal" -> 1
+_SINGLE_OBJECT = re.compile(
+    rf"\b{_KILLING}\s+(?:a|an|one)\s+(?!number|total|series|wave|spate|string|dozen|few)",
+    re.IGNORECASE,
+)
+# Deaths of animals or in accidents are not conflict fatalities.
+_NOT_CONFLICT_DEATH = re.compile(
+    r"\b(?:sheep|goats?|cattle|cows?|camels?|livestock|animals?|donkeys?|dogs?|chickens?|birds?|"
+    r"accident|crash(?:ed)?|collapsed?|collision|drown\w*|landslide|flood\w*|earthquake|"
+    r"lightning|stampede|electrocut\w*|speeding|motorist|illness|disease|cholera|overdose)\b",
+    re.IGNORECASE,
 )
 # "a suspected returnee was killed" -> 1; "a man and his son were killed" -> 2
 _SINGULAR = re.compile(
@@ -89,6 +124,8 @@ def count_fatalities(sentence: str) -> int | None:
     totals: list[int] = []
     for pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
+            if _NOT_CONFLICT_DEATH.search(_clause_around(sentence, m.start(), m.end())):
+                continue
             groups = [parse_number(g.group("n")) for g in _GROUP_NUMBER.finditer(m.group("list"))]
             values = [g for g in groups if g is not None]
             if values:
@@ -97,12 +134,22 @@ def count_fatalities(sentence: str) -> int | None:
         return max(totals)
     if _PAIR.search(sentence):
         return 2
-    singles = _SINGULAR.findall(sentence)
+    singles = [
+        m for m in (*_SINGULAR.finditer(sentence), *_SINGLE_OBJECT.finditer(sentence))
+        if not _NOT_CONFLICT_DEATH.search(_clause_around(sentence, m.start(), m.end()))
+    ]  # fmt: skip
     if singles:
-        return len(singles)
+        return len({m.start() for m in singles})
     if _NONE_KILLED.search(sentence):
         return 0
     return None
+
+
+def _clause_around(sentence: str, start: int, end: int) -> str:
+    """The words of the clause holding a match (accident or animal words there disqualify)."""
+    left = max(sentence.rfind(c, 0, start) for c in ",;:")
+    right = [i for i in (sentence.find(c, end) for c in ",;:") if i != -1]
+    return sentence[left + 1 : min(right) if right else len(sentence)]
 
 
 def parse_number(token: str) -> int | None:
