@@ -69,7 +69,7 @@ _PATTERNS = [
     # "beat two men to death"
     re.compile(
         rf"\b(?:beat|stoned|hacked|stabbed|burned|burnt|clubbed)\s+(?:up\s+)?"
-        rf"(?P<list>{_NUMBER}\s+{_VICTIM})\s+to death",
+        rf"(?P<list>{_NUMBER}\s+(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+)\s+to death",
         re.IGNORECASE,
     ),
     # "30 people were killed", "three soldiers died", "12 dead"
@@ -94,13 +94,27 @@ _SINGLE_OBJECT = re.compile(
     rf"\b{_KILLING}\s+(?:a|an|one)\s+(?!number|total|series|wave|spate|string|dozen|few)",
     re.IGNORECASE,
 )
-# Deaths of animals or in accidents are not conflict fatalities.
-_NOT_CONFLICT_DEATH = re.compile(
-    r"\b(?:sheep|goats?|cattle|cows?|camels?|livestock|animals?|donkeys?|dogs?|chickens?|birds?|"
-    r"accident|crash(?:ed)?|collapsed?|collision|drown\w*|landslide|flood\w*|earthquake|"
+# Deaths of animals (in the counted words) or in accidents (in the clause) are not conflict
+# fatalities; "a livestock market" is only a place.
+_ANIMALS = re.compile(
+    r"\b(?:sheep|goats?|cattle|cows?|camels?|livestock|animals?|donkeys?|dogs?|chickens?|"
+    r"birds?|heads? of)\b",
+    re.IGNORECASE,
+)
+_ACCIDENT = re.compile(
+    r"\b(?:accident|crash(?:ed)?|collapsed?|collision|drown\w*|landslide|flood\w*|earthquake|"
     r"lightning|stampede|electrocut\w*|speeding|motorist|illness|disease|cholera|overdose)\b",
     re.IGNORECASE,
 )
+
+
+def _not_conflict_death(sentence: str, match: re.Match[str]) -> bool:
+    return bool(
+        _ANIMALS.search(match.group(0))
+        or _ACCIDENT.search(_clause_around(sentence, match.start(), match.end()))
+    )
+
+
 # "a suspected returnee was killed" -> 1; "a man and his son were killed" -> 2
 _SINGULAR = re.compile(
     rf"\b(?:a|an|one)\s+(?:[\w’'-]+\s+){{0,5}}?(?:was|has been|had been|got)\s+"
@@ -124,7 +138,7 @@ def count_fatalities(sentence: str) -> int | None:
     totals: list[int] = []
     for pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
-            if _NOT_CONFLICT_DEATH.search(_clause_around(sentence, m.start(), m.end())):
+            if _not_conflict_death(sentence, m):
                 continue
             groups = [parse_number(g.group("n")) for g in _GROUP_NUMBER.finditer(m.group("list"))]
             values = [g for g in groups if g is not None]
@@ -136,7 +150,7 @@ def count_fatalities(sentence: str) -> int | None:
         return 2
     singles = [
         m for m in (*_SINGULAR.finditer(sentence), *_SINGLE_OBJECT.finditer(sentence))
-        if not _NOT_CONFLICT_DEATH.search(_clause_around(sentence, m.start(), m.end()))
+        if not _not_conflict_death(sentence, m)
     ]  # fmt: skip
     if singles:
         return len({m.start() for m in singles})
@@ -146,8 +160,10 @@ def count_fatalities(sentence: str) -> int | None:
 
 
 def _clause_around(sentence: str, start: int, end: int) -> str:
-    """The words of the clause holding a match (accident or animal words there disqualify)."""
+    """The clause holding a match and the one before it ("a classroom collapsed, killing six
+    pupils"): accident or animal words there disqualify the count."""
     left = max(sentence.rfind(c, 0, start) for c in ",;:")
+    left = max(sentence.rfind(c, 0, max(left, 0)) for c in ",;:")
     right = [i for i in (sentence.find(c, end) for c in ",;:") if i != -1]
     return sentence[left + 1 : min(right) if right else len(sentence)]
 
