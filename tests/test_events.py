@@ -143,3 +143,12 @@ def test_quoted_testimony_needs_a_place_or_a_toll(pipeline):
     )
     assert len(events) == 1 and events[0].modality.value == "claimed"
     assert events[0].fatalities == 4
+
+
+def test_a_district_is_located_at_district_precision(pipeline):
+    events = _code(
+        pipeline, "Gunmen abducted two teachers in a village of Tapoa province on Monday."
+    )
+    assert len(events) == 1
+    assert (events[0].location.name, events[0].location.precision) == ("Tapoa", "admin2")
+    assert events[0].location.country == "BF"

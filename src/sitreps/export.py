@@ -106,7 +106,7 @@ INTER_CODES = {
     ActorKind.EXTERNAL_OTHER: 8,
 }
 _TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
-_GEO_PRECISION = {"place": 1, "near": 2, "admin1": 3, "country": 3}
+_GEO_PRECISION = {"place": 1, "near": 2, "admin2": 2, "admin1": 3, "country": 3}
 # ACLED's disorder type follows the event type, with three sub-type exceptions.
 _DISORDER_BY_TYPE = {
     "Battles": "Political violence",

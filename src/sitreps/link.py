@@ -13,10 +13,9 @@ from collections.abc import Sequence
 
 from sitreps.events.codebook import load_codebook
 from sitreps.geo.resolve import distance_km as great_circle_km
-from sitreps.records import Event, Location
+from sitreps.records import LOCATION_PRECISION_RANK, Event, Location
 from sitreps.time import PRECISION_RANK
 
-_LOCATION_RANK = {"place": 0, "near": 1, "admin1": 2, "country": 3}
 SAME_PLACE_KM = 25.0
 _WINDOW_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
 
@@ -107,7 +106,7 @@ def _places_compatible(a: Location | None, b: Location | None) -> bool:
         return False
     if a.precision == "country" or b.precision == "country":
         return True
-    if a.precision == "admin1" or b.precision == "admin1":
+    if a.precision in ("admin1", "admin2") or b.precision in ("admin1", "admin2"):
         return not (a.admin1 and b.admin1) or _norm(a.admin1) == _norm(b.admin1)
     if a.geonameid and a.geonameid == b.geonameid:
         return True
@@ -197,7 +196,7 @@ def _better_location(a: Location | None, b: Location | None) -> Location | None:
         return a
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return a  # same place: keep the first telling's precision ("near Djibo")
-    return b if _LOCATION_RANK[b.precision] < _LOCATION_RANK[a.precision] else a
+    return b if LOCATION_PRECISION_RANK[b.precision] < LOCATION_PRECISION_RANK[a.precision] else a
 
 
 def _max_known(a: int | None, b: int | None) -> int | None:

@@ -36,7 +36,11 @@ class Modality(StrEnum):
 
 
 DatePrecision = Literal["day", "week", "month", "year"]
-LocationPrecision = Literal["place", "near", "admin1", "country"]
+LocationPrecision = Literal["place", "near", "admin2", "admin1", "country"]
+# From the most to the least precise.
+LOCATION_PRECISION_RANK: dict[str, int] = {
+    "place": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4
+}  # fmt: skip
 
 
 class RawDocument(BaseModel):

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from sitreps.link import great_circle_km, same_incident
 from sitreps.records import (
+    LOCATION_PRECISION_RANK,
     Actor,
     Article,
     ArticleRef,
@@ -359,7 +360,6 @@ class Incident(BaseModel):
     sources: list[IncidentSource]
 
 
-_LOCATION_RANK = {"place": 0, "near": 1, "admin1": 2, "country": 3}
 _MODALITY_RANK = [Modality.ASSERTED, Modality.CLAIMED, Modality.DENIED, Modality.PLANNED,
                   Modality.HYPOTHETICAL]  # fmt: skip
 
@@ -419,7 +419,7 @@ def _most_precise(events: Sequence[Event]) -> Location | None:
     places = [e.location for e in events if e.location is not None]
     if not places:
         return None
-    return min(places, key=lambda p: (_LOCATION_RANK[p.precision], p.lat is None))
+    return min(places, key=lambda p: (LOCATION_PRECISION_RANK[p.precision], p.lat is None))
 
 
 def _source(event: Event) -> IncidentSource:

@@ -473,7 +473,7 @@ def _locations(
         for p in event_locations(ctx.geo, sentence.start, sentence.end, anchor)
         if not _names_an_actor(p, sentence)
     ]
-    precise = [p for p in places if p.precision in ("place", "near", "admin1")]
+    precise = [p for p in places if p.precision != "country"]
     if not precise:
         follow = _following_places(ctx, sentence)
         if follow:
@@ -522,11 +522,7 @@ def _following_places(
         return []
     match = _ANCHOR_LOCATION.search(text)
     anchor = start + (match.start() if match else 0)
-    places = [
-        p
-        for p in event_locations(ctx.geo, start, end, anchor)
-        if p.precision in ("place", "near", "admin1")
-    ]
+    places = [p for p in event_locations(ctx.geo, start, end, anchor) if p.precision != "country"]
     evidence = Evidence(text=text, start=start, end=end, supports=["location"])
     return [(p, evidence) for p in places]
 
@@ -562,7 +558,9 @@ def _confidence(
     score += 0.15 if not sub_type.needs_victims else 0.05
     score += 0.15 if actor1 is not None else 0.0
     if location is not None:
-        score += {"place": 0.15, "near": 0.12, "admin1": 0.1, "country": 0.04}[location.precision]
+        score += {"place": 0.15, "near": 0.12, "admin2": 0.11, "admin1": 0.1, "country": 0.04}[
+            location.precision
+        ]
     if event_date is not None:
         score += {"day": 0.1, "week": 0.08, "month": 0.05, "year": 0.02}[event_date.precision]
     if modality == Modality.CLAIMED:

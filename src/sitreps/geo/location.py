@@ -52,6 +52,8 @@ def _precision(mention: PlaceMention, place: Place) -> str:
         return "country"
     if place.feature in {"admin1", "region"}:
         return "admin1"
+    if place.feature == "admin2":
+        return "admin2"  # a district: more than its province, less than a town
     return "place"
 
 
