@@ -6,7 +6,7 @@ import re
 
 from sitreps.actors import ActorMention
 from sitreps.events.codebook import TriggerMatch
-from sitreps.events.context import SentenceContext, actor_at, token_at
+from sitreps.events.context import SentenceContext, actor_at, trigger_token
 from sitreps.records import Event, Evidence, Location, Modality
 
 REPORTING_LEMMAS = {
@@ -180,12 +180,10 @@ def attribution_of(
         cleaned = _clean_attribution(m.group(1)) if m else None
         if m and cleaned:
             return cleaned, actor_at(sentence, m.start(1), m.end(1))
-    doc = sentence.doc
-    if doc is None:
-        return None
-    token = token_at(doc, trigger.start)
+    token = trigger_token(sentence, trigger.start)
     if token is None:
         return None
+    doc = token.doc
     for ancestor in token.ancestors:
         if ancestor.lemma_.lower() in REPORTING_LEMMAS or ancestor.text.lower() in (
             "said", "says", "told", "claimed", "reported", "confirmed", "announced"

@@ -67,3 +67,8 @@ def token_end(token: Token) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def trigger_token(sentence: SentenceContext, char: int) -> Token | None:
+    """The parsed token at a character offset of the sentence, when it was parsed."""
+    return token_at(sentence.doc, char) if sentence.doc is not None else None

@@ -15,8 +15,8 @@ from sitreps.events.context import (
     VICTIM_KINDS,
     SentenceContext,
     actor_at,
-    token_at,
     token_end,
+    trigger_token,
 )
 from sitreps.records import ActorKind
 
@@ -82,10 +82,7 @@ def _is_reporter(sentence: SentenceContext, actor: ActorMention) -> bool:
 def _agent_from_parse(
     sentence: SentenceContext, trigger: TriggerMatch, actors: list[ActorMention]
 ) -> ActorMention | None:
-    doc = sentence.doc
-    if doc is None:
-        return None
-    token = token_at(doc, trigger.start)
+    token = trigger_token(sentence, trigger.start)
     if token is None:
         return None
     # possessive or modifier of a nominal trigger: "French airstrikes", "Russia's strikes"
