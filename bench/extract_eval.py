@@ -9,6 +9,7 @@ Metrics are precision/recall/F1 averaged over pages as the benchmark does, on si
 ("token") and on the benchmark's own 4-token shingles ("shingle").
 
 Usage: .venv/bin/python bench/extract_eval.py [--data ../shared/eval/extract] [--show-worst 5]
+(--show-worst lists the pages with the lowest shingle F1 with their precision and recall.)
 """
 
 from __future__ import annotations
@@ -82,16 +83,17 @@ def flat_reader(page_id: str, html: bytes) -> str:
 
 def evaluate(
     data: Path, reader: Callable[[str, bytes], str]
-) -> tuple[dict[str, dict[str, float]], list[tuple[float, str]], float]:
+) -> tuple[dict[str, dict[str, float]], list[tuple[dict[str, float], str]], float]:
     gold = json.loads((data / "ground-truth.json").read_text("utf-8"))
-    token_counts, shingle_counts, per_page = [], [], []
+    token_counts, shingle_counts = [], []
+    per_page: list[tuple[dict[str, float], str]] = []
     started = time.perf_counter()
     for page_id, record in sorted(gold.items()):
         html = gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes())
         predicted = reader(page_id, html)
         token_counts.append(overlap(record.get("articleBody", ""), predicted, 1))
         shingle_counts.append(overlap(record.get("articleBody", ""), predicted, 4))
-        per_page.append((scores([token_counts[-1]])["f1"], page_id))
+        per_page.append((scores([shingle_counts[-1]]), page_id))
     elapsed = time.perf_counter() - started
     return {"token": scores(token_counts), "shingle": scores(shingle_counts)}, per_page, elapsed
 
@@ -119,8 +121,12 @@ def main() -> int:
                 f"R={values['recall']:.3f} F1={values['f1']:.3f}"
             )
         print(f"{name:<20} {len(per_page)} pages in {elapsed:.1f}s")
-        for f1, page_id in sorted(per_page)[: args.show_worst]:
-            print(f"    worst: {page_id} token F1={f1:.3f}")
+        worst = sorted(per_page, key=lambda page: page[0]["f1"])[: args.show_worst]
+        for page, page_id in worst:  # low P: chrome kept; low R: story dropped
+            print(
+                f"    worst: {page_id} shingle P={page['precision']:.3f} "
+                f"R={page['recall']:.3f} F1={page['f1']:.3f}"
+            )
     return 0
 
 

@@ -117,6 +117,79 @@ def test_cleaner_handles_repeated_title_breadcrumbs_and_hard_wrapped_text() -> N
     assert paragraphs[1].endswith("on Friday.")
 
 
+def _indented(rows: list[tuple[int, str]]) -> str:
+    """Full-page text the way layout-keeping flatteners write it: each box at its own indent."""
+    return "\n".join(" " * indent + line for indent, line in rows) + "\n"
+
+
+STORY = [
+    "Gunmen attacked a checkpoint outside Mopti before dawn on Tuesday, killing four soldiers "
+    "and wounding six others, the army said in a statement.",
+    "The attackers arrived on motorbikes and set fire to two vehicles before withdrawing "
+    "towards the border, a local official told reporters by telephone.",
+    "No group has claimed the attack, but militants linked to al Qaeda have been active in "
+    "the area for several years and have struck army posts before.",
+    "The army said reinforcements had been sent and that a search of nearby villages was "
+    "under way on Tuesday afternoon.",
+]
+TEASERS = [
+    ("Drought empties the wells of the Sahel", "Herders in the north say they have walked for "
+     "days to find water, and that the rains came late for the third year running."),
+    ("Election commission sets a date for the vote", "The commission said the vote would take "
+     "place in the spring, after months of delays and arguments over the voter roll."),
+    ("Bridge repairs reopen the road to the capital", "Lorries queued for hours on Monday as "
+     "the repaired bridge opened to traffic, ending a detour that had lasted half a year."),
+    ("Football club celebrates its hundredth year", "Thousands of supporters filled the old "
+     "stadium on Sunday for a match between former players and the current squad."),
+]  # fmt: skip
+
+
+def test_cleaner_keeps_the_story_column_and_drops_teasers_set_apart() -> None:
+    rows = [(2, "* Home"), (2, "* World"), (2, "* Africa"), (4, "Four soldiers killed near Mopti")]
+    rows += [(6, STORY[0]), (6, STORY[1])]
+    rows += [(10, "Most read"), (12, "Drought empties the wells of the Sahel"),
+             (12, "Election commission sets a date for the vote")]  # fmt: skip
+    rows += [(6, STORY[2]), (6, STORY[3]), (4, "Share this article"), (8, "More from Africa")]
+    for headline, teaser in TEASERS:
+        rows += [(10, headline), (12, "Tuesday March 5, 2024"), (12, teaser)]
+    clean = clean_scraped_text(_indented(rows))
+    assert clean.title == "Four soldiers killed near Mopti"
+    assert _paragraphs(clean.text) == STORY
+
+
+def test_flat_text_without_indentation_is_cleaned_as_before() -> None:
+    rows = [(0, "Menu"), (0, "Four soldiers killed near Mopti"), *[(0, p) for p in STORY]]
+    rows += [(0, "Most Popular"), (0, TEASERS[0][0]), (0, TEASERS[0][1]), (0, TEASERS[1][0])]
+    clean = clean_scraped_text(_indented(rows))
+    assert clean.title == "Four soldiers killed near Mopti"
+    assert _paragraphs(clean.text) == STORY
+
+
+def test_long_cookie_banner_is_chrome_but_prose_mentioning_a_browser_is_not() -> None:
+    browser = (
+        "The new service streams games to your browser, and testers said the picture held up "
+        "well on a fast home connection but stuttered on a crowded mobile network."
+    )
+    banner = "This website uses cookies to improve your experience. " + " ".join(
+        ["Some cookies are necessary for the site to work and others help us understand how "
+         "visitors use it, which pages they read and how long they stay."] * 4
+    )  # fmt: skip
+    clean = clean_scraped_text("\n".join(["Menu", browser, *STORY, banner]))
+    assert _paragraphs(clean.text) == [browser, *STORY]
+
+
+def test_title_in_another_script_does_not_swallow_the_body() -> None:
+    title = "Обстрел рынка в Донецке"
+    body = [
+        "В результате обстрела рынка в Донецке в понедельник погибли по меньшей мере "
+        "пять человек, сообщили местные власти.",
+        "По словам очевидцев, снаряды упали около полудня, когда на рынке было много покупателей.",
+    ]
+    clean = clean_scraped_text("\n".join(["Главная", title, title, *body, "Комментарии"]))
+    assert clean.title == title
+    assert _paragraphs(clean.text) == body
+
+
 def test_plain_corpus_text_is_left_whole() -> None:
     text = (
         "Turkish drones struck a convoy near Qamishli on Monday, the Kurdish-led forces said, "

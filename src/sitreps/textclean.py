@@ -6,6 +6,9 @@ headlines and ads between them, and a tail of "Most Popular" / comment / plugin 
 Each line is classified, the article body is the run of lines with the most prose in it
 (a maximum-sum segment, so one ad or related headline does not split it), the title is looked
 for just before that run, and a date widget above the body becomes the page date.
+When the text keeps the page layout as indentation (inscriptis, lynx, w3m), the story's column
+(the indentation of its longest run of consecutive paragraphs) is found and prose in other
+columns (teasers, cookie text, sidebars) no longer extends the body.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import yaml
 
@@ -46,10 +50,12 @@ class LineKind(Enum):
 class Boilerplate:
     exact_lines: frozenset[str]
     prefixes: tuple[str, ...]
-    contains: tuple[str, ...]
-    notices: tuple[str, ...]
+    contains: re.Pattern[str]  # each compiled from a phrase list: one search, not one per phrase
+    notices: re.Pattern[str]
+    short_notices: re.Pattern[str]
     stop_lines: frozenset[str]
     max_words: int
+    notice_max_words: int
     function_words: frozenset[str]
 
 
@@ -60,12 +66,18 @@ def boilerplate() -> Boilerplate:
     return Boilerplate(
         exact_lines=frozenset(data["exact_lines"]),
         prefixes=tuple(data["prefixes"]),
-        contains=tuple(data["contains"]),
-        notices=tuple(data["notices"]),
+        contains=_any_of(data["contains"]),
+        notices=_any_of(data["notices"]),
+        short_notices=_any_of(data["short_notices"]),
         stop_lines=frozenset(data["stop_lines"]),
         max_words=int(data["max_words"]),
+        notice_max_words=int(data["notice_max_words"]),
         function_words=frozenset(data["headline_function_words"]),
     )
+
+
+def _any_of(phrases: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(phrase) for phrase in phrases))
 
 
 # ---------------------------------------------------------------------------- dates
@@ -174,16 +186,17 @@ _WEATHER_RE = re.compile(
     r"^(?:[A-Z][\w .'-]{0,30}\s)?-?\d{1,3}(?:[.,]\d)?\s*°?\s*[CF](?:\s+[A-Za-z ]{0,25})?$"
 )
 _GLUE_RE = re.compile(r"[a-z]{2,}[A-Z][a-z]")
-_BREADCRUMB_SEP_RE = re.compile(r"\s*(?:[»›>|/\\]|::)\s*")
+# A slash only separates breadcrumbs with spaces around it ("News / World", not "and/or").
+_BREADCRUMB_SEP_RE = re.compile(r"\s*(?:[»›>|]|::)\s*|\s+[/\\]\s+")
 # Scripts written without spaces count one word per two characters.
 _WORD_RE = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,2}|\w+(?:['’]\w+)*"
 )
-_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
 _RELATIVE_TIME_RE = re.compile(
     r"^(?:about |updated )?(?:\d+|an?|one) (?:second|minute|min|hour|hr|day|week|month|year)s? ago$"
 )
 _BYLINE_RE = re.compile(r"^(?:by|words by|reporting by)\s+[A-Z]", re.IGNORECASE)
+_LINK_OR_TAG_RE = re.compile(r"(?:https?://|www\.)\S+|[#@]\w+")
 _TEASER_GLUE_RE = re.compile(r"[a-z][A-Z](?=[a-z]* )")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"), None)
 
@@ -194,10 +207,13 @@ def normalise_phrase(line: str) -> str:
     return re.sub(r"[\W_]+", " ", folded).strip()
 
 
+_NOT_WORD_RE = re.compile(r"[\W_]+")  # also the combining accents NFKD splits off
+
+
 def _key(line: str) -> str:
-    """A comparison key that ignores case, quotes, spaces and punctuation."""
+    """A comparison key that ignores case, accents, quotes, spaces and punctuation (any script)."""
     decomposed = unicodedata.normalize("NFKD", line.casefold())
-    return _NON_ALNUM_RE.sub("", decomposed.encode("ascii", "ignore").decode("ascii"))
+    return _NOT_WORD_RE.sub("", decomposed)
 
 
 def same_text(first: str, second: str) -> bool:
@@ -227,19 +243,21 @@ def _is_chrome(line: str, words: list[str], rules: Boilerplate) -> bool:
         return True
     if not any(ch.isalpha() for ch in phrase):
         return True
-    if len(words) <= 80 and any(notice in phrase for notice in rules.notices):
+    if len(words) <= rules.notice_max_words and rules.notices.search(phrase):
         return True
     if len(words) > rules.max_words:
         return False
+    if rules.short_notices.search(phrase):
+        return True
     sentence_like = bool(_TERMINAL_RE.search(line)) and len(words) > 8
     if sentence_like:
         return False
     if _BYLINE_RE.match(line) and len(words) <= 6:
         return True
     padded = phrase + " "
-    if any(padded.startswith(prefix) for prefix in rules.prefixes):
+    if padded.startswith(rules.prefixes):
         return True
-    if not _TERMINAL_RE.search(line) and any(fragment in phrase for fragment in rules.contains):
+    if not _TERMINAL_RE.search(line) and rules.contains.search(phrase):
         return True
     return line.startswith(("©", "(c) ", "Copyright"))
 
@@ -256,6 +274,7 @@ def _is_teaser(line: str, function_words: frozenset[str]) -> bool:
 def _is_nav(line: str, words: list[str]) -> bool:
     if _TERMINAL_RE.search(line) and len(words) > 6:
         return False
+    line = _LINK_OR_TAG_RE.sub(" ", line)  # camel-case hashtags and URLs are not glued menus
     if len(_GLUE_RE.findall(line)) >= 2:
         return True
     if line.startswith("Home") and (
@@ -323,20 +342,41 @@ def split_lines(text: str) -> list[str]:
 
 def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     """Join lines of paragraphs that were hard-wrapped at a fixed width (e-mail, plain text)."""
+    return [line for line, _ in _unwrap_with_indents(lines, [0] * len(lines))]
+
+
+def _indent(raw_line: str) -> int:
+    stripped = raw_line.lstrip(" \t\xa0")
+    prefix = raw_line[: len(raw_line) - len(stripped)]
+    return len(prefix) + 3 * prefix.count("\t")
+
+
+def layout_lines(text: str) -> tuple[list[str], list[int]]:
+    """Non-blank lines (hard-wrapped paragraphs re-joined) and how far each was indented."""
+    text = text.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    lines = [" ".join(line.split()) for line in raw_lines]
+    indents = [_indent(line) if line.strip() else 0 for line in raw_lines]
+    pairs = _unwrap_with_indents(lines, indents)
+    return [line for line, _ in pairs], [indent for _, indent in pairs]
+
+
+def _unwrap_with_indents(lines: list[str], indents: list[int]) -> list[tuple[str, int]]:
+    pairs = [(line, indent) for line, indent in zip(lines, indents, strict=True)]
     lengths = sorted(len(line) for line in lines if line)
     if len(lengths) < 4 or "" not in lines:
-        return [line for line in lines if line]
+        return [pair for pair in pairs if pair[0]]
     width = lengths[int(0.9 * (len(lengths) - 1))]
     near_width = sum(1 for n in lengths if n >= 0.75 * width)
     if width > 100 or near_width < 0.4 * len(lengths):
-        return [line for line in lines if line]
-    joined: list[str] = []
+        return [pair for pair in pairs if pair[0]]
+    joined: list[tuple[str, int]] = []
     previous_wraps = False
-    for line in lines:
+    for line, indent in pairs:
         if line and previous_wraps and joined:
-            joined[-1] = f"{joined[-1]} {line}"
+            joined[-1] = (f"{joined[-1][0]} {line}", joined[-1][1])
         elif line:
-            joined.append(line)
+            joined.append((line, indent))
         previous_wraps = bool(line) and len(line) >= 0.6 * width
     return joined
 
@@ -356,10 +396,20 @@ _PENALTY = {
 
 def main_segment(lines: list[str], kinds: list[LineKind]) -> tuple[int, int] | None:
     """[start, end) of the run of lines with the most prose words (maximum-sum segment)."""
+    return _max_sum_segment(_line_scores(lines, kinds))
+
+
+def _line_scores(lines: list[str], kinds: list[LineKind]) -> list[int]:
+    return [
+        len(_words(line)) if kind is LineKind.PROSE else _PENALTY[kind]
+        for line, kind in zip(lines, kinds, strict=True)
+    ]
+
+
+def _max_sum_segment(scores: list[int]) -> tuple[int, int] | None:
     best_sum, best = 0, None
     running, start = 0, 0
-    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
-        score = len(_words(line)) if kind is LineKind.PROSE else _PENALTY[kind]
+    for index, score in enumerate(scores):
         if running <= 0:
             running, start = score, index
         else:
@@ -367,6 +417,84 @@ def main_segment(lines: list[str], kinds: list[LineKind]) -> tuple[int, int] | N
         if running > best_sum:
             best_sum, best = running, (start, index + 1)
     return best
+
+
+_RUN_TRANSPARENT = {LineKind.CHROME, LineKind.SHORT}
+
+
+def _body_indent(
+    kinds: list[LineKind], scores: list[int], indents: list[int], segment: tuple[int, int]
+) -> int:
+    """The indentation of the longest run of consecutive, equally indented prose lines.
+
+    Teasers alternate with their headlines, so the longest unbroken run is the story's; an ad
+    or a short widget line between two paragraphs does not break the run."""
+    best_words, best_indent = 0, indents[segment[0]]
+    run_words, run_indent = 0, None
+    for index in range(*segment):
+        if kinds[index] in _RUN_TRANSPARENT:
+            continue
+        if scores[index] <= 0 or indents[index] != run_indent:
+            run_words, run_indent = 0, indents[index]
+        run_words += max(scores[index], 0)
+        if run_words > best_words:
+            best_words, best_indent = run_words, run_indent
+    return best_indent
+
+
+BOX_PROSE_SHARE = 0.5
+
+
+class Segment(NamedTuple):
+    start: int
+    end: int
+    column: int  # the indentation of the story's paragraphs
+
+
+def body_segment(lines: list[str], kinds: list[LineKind], indents: list[int]) -> Segment | None:
+    """The main segment, found again with prose set in another column than the body's demoted.
+
+    Flatteners that keep the page layout (inscriptis, lynx) indent each box of the page by its
+    nesting, so the story's paragraphs share one indentation and teaser lists around it do not.
+    """
+    scores = _line_scores(lines, kinds)
+    segment = _max_sum_segment(scores)
+    if segment is None:
+        return None
+    column = _body_indent(kinds, scores, indents, segment)
+    rescored = [
+        _column_score(score, kind, indent, column)
+        for score, kind, indent in zip(scores, kinds, indents, strict=True)
+    ]
+    segment = _max_sum_segment(rescored)
+    return Segment(*segment, column) if segment else None
+
+
+def _column_score(score: int, kind: LineKind, indent: int, column: int) -> int:
+    if indent == column:
+        return score
+    if kind is LineKind.STOP and indent > column:
+        return _PENALTY[LineKind.CHROME]  # a "Most read" box nested inside the story
+    return min(score, _PENALTY[LineKind.OTHER])
+
+
+def _boxes_without_prose(
+    lines: list[str], kinds: list[LineKind], indents: list[int], segment: Segment
+) -> set[int]:
+    """Lines of runs set in another column than the story's that are mostly not prose: a "Most
+    read" box or a caption block inside the story; an embedded quote or tweet is prose."""
+    dropped: set[int] = set()
+    run: list[int] = []
+    for index in [*range(segment.start, segment.end), None]:
+        if index is not None and indents[index] != segment.column:
+            run.append(index)
+            continue
+        words = [len(_words(lines[i])) for i in run]
+        prose = sum(n for i, n in zip(run, words, strict=True) if kinds[i] is LineKind.PROSE)
+        if run and prose < BOX_PROSE_SHARE * sum(words):
+            dropped.update(run)
+        run = []
+    return dropped
 
 
 # ---------------------------------------------------------------------------- title
@@ -425,20 +553,22 @@ _DROP_IN_BODY = {
 
 def clean_scraped_text(text: str, title: str | None = None) -> CleanPage:
     """Main text, title and page date of a scraped page (``title``: a known title, if any)."""
-    lines = unwrap_hard_wrapped(split_lines(text))
+    lines, indents = layout_lines(text)
     rules = boilerplate()
     kinds = [classify_line(line, rules) for line in lines]
-    segment = main_segment(lines, kinds)
+    segment = body_segment(lines, kinds, indents)
     if segment is None:
         return CleanPage(title=title, text="", page_date=_first_date(lines, kinds))
-    start, end = segment
-    head, head_kinds = lines[:start], kinds[:start]
+    head, head_kinds = lines[: segment.start], kinds[: segment.start]
     title = title or find_title(head, head_kinds)
     title_key = _key(title) if title else None
+    boxes = _boxes_without_prose(lines, kinds, indents, segment)
     body = [
-        line
-        for line, kind in zip(lines[start:end], kinds[start:end], strict=True)
-        if kind not in _DROP_IN_BODY and (_key(line) != title_key)
+        lines[i]
+        for i in range(segment.start, segment.end)
+        if kinds[i] not in _DROP_IN_BODY
+        and i not in boxes
+        and not (title_key and _key(lines[i]) == title_key)
     ]
     return CleanPage(
         title=title,
