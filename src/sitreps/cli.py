@@ -88,13 +88,6 @@ def _advance(handle) -> None:
         progress.advance(task)
 
 
-def _pipeline(include_unreal: bool = False, fast: bool = False):
-    from sitreps.pipeline import Pipeline
-
-    with err.status("Loading language model and gazetteer…") if sys.stderr.isatty() else _null():
-        return Pipeline(include_unreal=include_unreal, fast=fast)
-
-
 @contextmanager
 def _null():
     yield
@@ -130,6 +123,27 @@ def _report_errors(errors: list[DocumentError]) -> None:
         )
 
 
+WorkersOption = typer.Option(
+    None, "--workers", "-w", min=1,
+    help="Worker processes, each with its own loaded pipeline (default: all cores). "
+    "1 codes in this process.",
+)  # fmt: skip
+
+
+def _coder(include_unreal: bool, fast: bool, workers: int | None):
+    from sitreps.parallel import DocumentCoder, PipelineSettings, default_workers
+
+    workers = workers or default_workers()
+    settings = PipelineSettings(include_unreal=include_unreal, fast=fast)
+    label = "Loading language model and gazetteer…" if workers == 1 else "Starting workers…"
+    with err.status(label) if sys.stderr.isatty() else _null():
+        return DocumentCoder(settings, workers, on_crash=_report_crash)
+
+
+def _report_crash(message: str) -> None:
+    err.print(f"[red]{escape(message)}[/]", highlight=False)
+
+
 @app.command()
 def extract(
     paths: list[str] = PathsArg,
@@ -137,16 +151,21 @@ def extract(
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format", help="How to read the inputs."),
     all_modalities: bool = typer.Option(False, "--all-modalities", help="Also print denied, hypothetical and planned events."),
     fast: bool = FastOption,
+    workers: int = WorkersOption,
 ) -> None:  # fmt: skip
-    """Code events from pages, without a database; events go to standard output."""
-    pipeline = _pipeline(all_modalities, fast)
+    """Code events from pages, without a database; events go to standard output (in input
+    order, whatever the number of workers)."""
+    from sitreps.parallel import RunStats, WorkerCrash, extract_documents
+
     errors: list[DocumentError] = []
     duplicates: list[tuple[str, str]] = []
     skips = _Skips()
+    stats = RunStats()
 
     def events() -> Iterator[Event]:
         with _progress("Coding") as handle:
-            for result in pipeline.process_many(_inputs(paths, input_format, skips)):
+            raws = _inputs(paths, input_format, skips)
+            for result in extract_documents(raws, coder, stats):
                 _advance(handle)
                 if result.error:
                     errors.append(result.error)
@@ -154,11 +173,19 @@ def extract(
                     duplicates.append((result.input, result.duplicate_of))
                 yield from result.events
 
-    write_events(events(), _default_format(fmt))
+    with _coder(all_modalities, fast, workers) as coder:
+        try:
+            write_events(events(), _default_format(fmt))
+        except WorkerCrash as exc:
+            _report_crash(f"stopped: {exc}")
+            raise typer.Exit(1) from exc
+        finally:
+            stats.finish(coder)
     _report_errors(errors)
     for input_name, canonical in duplicates:
         err.print(f"[dim]copy of article {canonical}, not coded again:[/] {escape(input_name)}")
     skips.report()
+    err.print(stats.summary(), highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -168,50 +195,37 @@ def ingest(
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format"),
     all_modalities: bool = typer.Option(False, "--all-modalities"),
     fast: bool = FastOption,
+    workers: int = WorkersOption,
 ) -> None:  # fmt: skip
-    """Code pages into the database. Idempotent: a page already stored is skipped."""
+    """Code pages into the database. Idempotent: a page already stored is skipped, so an
+    interrupted run is resumed by running it again."""
+    from sitreps.parallel import RunStats, WorkerCrash, ingest_documents
     from sitreps.store import open_store
 
-    pipeline = _pipeline(all_modalities, fast)
     skips = _Skips()
-    started = time.perf_counter()
-    stats = {"documents": 0, "skipped": 0, "events": 0, "errors": 0, "duplicates": 0}
+    stats = RunStats()
     errors: list[DocumentError] = []
-    with open_store(db) as store, _progress("Ingesting") as handle:
-        for raw in _inputs(paths, input_format, skips):
-            _advance(handle)
-            stats["documents"] += 1
-            if not isinstance(raw, DocumentError) and store.has_document(raw.content_hash):
-                stats["skipped"] += 1
-                continue
-            result = pipeline.process(raw)
-            if result.error:
-                store.record_error(result.error)
-                errors.append(result.error)
-                stats["errors"] += 1
-                continue
-            assert result.article is not None and result.raw is not None
-            if result.duplicate_of is not None:
-                store.record_duplicate(
-                    result.raw.input, result.raw.content_hash, result.duplicate_of,
-                    kind=result.raw.kind, size=len(result.raw.content),
-                )  # fmt: skip
-                stats["duplicates"] += 1
-                continue
-            stored = store.save_article(
-                result.article, result.events, kind=result.raw.kind,
-                size=len(result.raw.content), content_hash=result.raw.content_hash,
-            )  # fmt: skip
-            stats["events"] += len(stored)
+
+    def heard(result) -> None:
+        _advance(handle)
+        if result is not None and result.error is not None:
+            errors.append(result.error)
+
+    with (
+        _coder(all_modalities, fast, workers) as coder,
+        open_store(db) as store,
+        _progress("Ingesting") as handle,
+    ):
+        try:
+            ingest_documents(_inputs(paths, input_format, skips), store, coder, stats, heard)
+        except WorkerCrash as exc:
+            stats.finish(coder)
+            _report_crash(f"stopped, what was stored is kept: {exc}")
+            err.print(stats.summary() + f" -> {db}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
     _report_errors(errors)
     skips.report()
-    elapsed = time.perf_counter() - started
-    err.print(
-        f"{stats['documents']} documents ({stats['skipped']} already stored, "
-        f"{stats['duplicates']} copies of another, {stats['errors']} errors), "
-        f"{stats['events']} events in {elapsed:.1f}s -> {db}",
-        highlight=False,
-    )
+    err.print(stats.summary() + f" -> {db}", highlight=False, soft_wrap=True)
 
 
 @app.command()
