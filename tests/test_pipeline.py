@@ -44,3 +44,28 @@ def test_non_english_is_rejected_with_a_reason(pipeline):
     )
     result = pipeline.process(_raw(text, "fr"))
     assert result.error.stage == "language" and "'fr'" in result.error.error
+
+
+def test_a_remembered_article_makes_later_copies_copies():
+    from sitreps.pipeline import Pipeline
+    from sitreps.records import Article
+
+    story = " ".join(
+        ["Gunmen attacked a police post near Mandera in northern Kenya on Monday night,"] * 8
+    )
+    pipeline = Pipeline(dedupe=True)
+    pipeline.remember(Article(id="stored", input="earlier run", text=story))
+    result = pipeline.process(_raw(story + " Share this story.", "copy"))
+    assert result.duplicate_of == "stored" and result.events == []
+
+
+def test_an_impossible_page_date_is_dropped():
+    from sitreps.extract import extract_article
+
+    page = (
+        "<html><head><meta property='article:published_time' content='0001-01-01'></head>"
+        "<body><article><p>Police fired tear gas at hundreds of traders protesting against "
+        "new market fees in Kisumu on Monday, witnesses said.</p></article></body></html>"
+    )
+    raw = RawDocument(input="odd.html", content=page.encode(), kind="html")
+    assert extract_article(raw).page_date is None

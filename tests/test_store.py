@@ -290,3 +290,38 @@ def test_filters_use_an_index(store, flt, index):
     where, params = _where(flt)
     plan = store.conn.execute(f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {where}", params)
     assert index in " ".join(row["detail"] for row in plan)
+
+
+def test_saving_an_article_is_one_transaction(tmp_path, monkeypatch):
+    store = Store(tmp_path / "atomic.db")
+    events = [
+        _event("a1", event_id="e1", place="Homs", lat=34.73, lon=36.71),
+        _event("a1", event_id="e2", place="Aleppo", lat=36.20, lon=37.16),
+    ]
+    real_insert = store._insert_event
+
+    def fail_on_second(event):
+        if event.id == "e2":
+            raise sqlite3.OperationalError("disk I/O error")
+        real_insert(event)
+
+    monkeypatch.setattr(store, "_insert_event", fail_on_second)
+    with pytest.raises(sqlite3.OperationalError):
+        store.save_article(_article("a1"), events, content_hash="h1")
+    counts = store.counts()
+    assert (counts["articles"], counts["events"], counts["incidents"]) == (0, 0, 0)
+    assert not store.has_document("h1")
+    store.close()
+
+
+def test_an_absurd_event_date_does_not_break_linking(store):
+    odd = _event("a1", event_id="e1", place="Homs", lat=34.73, lon=36.71, date="0001-01-01")
+    store.save_article(_article("a1"), [odd])
+    later = _event("a2", event_id="e2", place="Homs", lat=34.73, lon=36.71)
+    assert store.save_article(_article("a2"), [later])[0].incident_id == "e2"
+
+
+def test_stored_article_by_content_hash(store):
+    store.save_article(_article("a1"), [], content_hash="h1")
+    assert store.stored_article("h1").id == "a1"
+    assert store.stored_article("nope") is None

@@ -13,6 +13,7 @@ import html
 import logging
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import lxml.html
 import trafilatura
@@ -77,7 +78,7 @@ def extract_article(raw: RawDocument, fast: bool = False) -> Article:
     date, precision, evidence = _supplied_date(raw.date)
     language, _confidence = (detect_language_fast if fast else detect_language)(extracted.text)
     # a crawl or feed date is the page's date only when the page itself shows none
-    page_date = extracted.page_date or getattr(raw, "page_date_hint", None)
+    page_date = _plausible(extracted.page_date) or _plausible(getattr(raw, "page_date_hint", None))
     return Article(
         id=raw.id or stable_id(extracted.text),
         input=raw.input,
@@ -98,6 +99,22 @@ def _article_paragraphs(content: str) -> str:
     """Corpus text as it is, with one blank line between paragraphs."""
     lines = [" ".join(line.split()) for line in content.splitlines()]
     return PARAGRAPH_BREAK.join(line for line in lines if line)
+
+
+EARLIEST_PAGE_DATE = "1990-01-01"  # before the web, a page date is a parsing artefact
+
+
+def _plausible(value: str | None) -> str | None:
+    """A page date, or None when it cannot be one (0001-01-01, next year's)."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    if value[:10] < EARLIEST_PAGE_DATE or day > date.today() + timedelta(days=2):
+        return None
+    return value
 
 
 def _check_usable(text: str, strict: bool = True) -> None:

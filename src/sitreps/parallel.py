@@ -381,8 +381,10 @@ class DocumentCoder:
             yield self.copies.mark(result) if self.copies is not None else result
 
     def remember(self, article: Article) -> None:
-        """An article stored earlier (resumed run); only the pool path can use it."""
-        if self.pool is not None and self.copies is not None:
+        """An article stored earlier (resumed run): later copies of it are copies."""
+        if self.pipeline is not None:
+            self.pipeline.remember(article)
+        elif self.copies is not None:
             self.copies.remember(article)
 
     @property
@@ -504,14 +506,9 @@ def ingest_documents(
 def _already_stored(store: Store, coder: DocumentCoder, content_hash: str) -> bool:
     if not store.has_document(content_hash):
         return False
-    if coder.pool is not None:  # later copies of it, in this run, are still copies
-        row = store.conn.execute(
-            "SELECT article_id FROM documents WHERE content_hash = ? AND status = 'coded'",
-            (content_hash,),
-        ).fetchone()
-        article = store.article(row[0]) if row is not None and row[0] else None
-        if article is not None:
-            coder.remember(article)
+    article = store.stored_article(content_hash)  # later copies of it, in this run, are copies
+    if article is not None:
+        coder.remember(article)
     return True
 
 

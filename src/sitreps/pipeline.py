@@ -80,6 +80,11 @@ class Pipeline:
             return Result(raw.input, article=article, error=_error(raw, "events", reason), raw=raw)
         return Result(raw.input, article=article, events=events, raw=raw)
 
+    def remember(self, article: Article) -> None:
+        """An article coded earlier (a stored one, on a resumed run): copies of it are copies."""
+        if self._duplicates is not None and len(article.text.split()) >= MIN_WORDS_FOR_DEDUPE:
+            self._duplicates.add(article)
+
     def _copy_of(self, article: Article) -> str | None:
         """The earlier article this one copies. Short texts (headlines, analyst notes) are
         never merged: two one-line reports can be alike and still be two events."""

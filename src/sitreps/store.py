@@ -491,6 +491,14 @@ class Store:
             )
         return linked
 
+    def stored_article(self, content_hash: str) -> Article | None:
+        """The article coded from the document with this content hash, if any."""
+        row = self.conn.execute(
+            "SELECT article_id FROM documents WHERE content_hash = ? AND status = 'coded'",
+            (content_hash,),
+        ).fetchone()
+        return self.article(row["article_id"]) if row is not None and row["article_id"] else None
+
     def record_duplicate(
         self, input_name: str, content_hash: str, canonical_id: str, kind: str | None = None,
         size: int | None = None,
@@ -537,17 +545,17 @@ class Store:
         )
 
     def _incident_for(self, event: Event) -> str:
-        """The incident this event joins: an earlier compatible event's, or a new one."""
+        """The incident this event joins: an earlier compatible event's, or a new one.
 
+        Runs inside save_article's transaction: it must not commit on its own."""
         for other in self._candidates(event):
             if other.article.id != event.article.id and same_incident(event, other):
                 return other.incident_id or other.id
-        with self.conn:
-            self.conn.execute(
-                "INSERT OR IGNORE INTO incidents VALUES (?,?,?,?)",
-                (event.id, event.event_type, event.date,
-                 event.location.country if event.location else None),
-            )  # fmt: skip
+        self.conn.execute(
+            "INSERT OR IGNORE INTO incidents VALUES (?,?,?,?)",
+            (event.id, event.event_type, event.date,
+             event.location.country if event.location else None),
+        )  # fmt: skip
         return event.id
 
     def _candidates(self, event: Event) -> Iterator[Event]:
@@ -556,10 +564,10 @@ class Store:
         if event.location and event.location.country:
             sql += " AND (country = ? OR country IS NULL)"
             params.append(event.location.country)
-        if event.date:
-            d = date.fromisoformat(event.date)
+        window = _date_window(event.date, days=400)
+        if window is not None:
             sql += " AND (date IS NULL OR date BETWEEN ? AND ?)"
-            params += [(d - timedelta(days=400)).isoformat(), (d + timedelta(days=400)).isoformat()]
+            params += list(window)
         sql += " ORDER BY rowid"
         for row in self.conn.execute(sql, params):
             yield Event.model_validate_json(row["record"])
@@ -743,3 +751,12 @@ def _now() -> str:
 
 def dumps_events(events: Iterable[Event]) -> str:
     return "\n".join(json.dumps(e.model_dump(mode="json"), ensure_ascii=False) for e in events)
+
+
+def _date_window(value: str | None, days: int) -> tuple[str, str] | None:
+    """(first, last) ISO days within `days` of a date; None for a missing or absurd date."""
+    try:
+        d = date.fromisoformat(value[:10]) if value else None
+        return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
+    except (ValueError, OverflowError, TypeError):
+        return None
