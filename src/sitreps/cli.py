@@ -386,17 +386,23 @@ def write_events(events: Iterable[Event], fmt: OutputFormat, out=None) -> int:
     return len(rows)
 
 
+def date_cell(date: str | None, precision: str | None) -> str:
+    """A table cell for a date: the day, or the window's first day and its precision."""
+    return f"{date or '?'}" + ("" if precision in (None, "day") else f" ({precision})")
+
+
+def place_cell(location) -> str:
+    if location is None:
+        return "—"
+    return f"{location.name}, {location.country or '?'} ({location.precision})"
+
+
 def _print_table(events: list[Event], out) -> None:
     table = Table(show_lines=False, title=f"{len(events)} events", title_justify="left")
     for column in ("date", "type", "actor1", "actor2", "location", "deaths", "source", "conf"):
         table.add_column(column, overflow="fold")
     for e in events:
-        date = f"{e.date or '?'}" + (
-            "" if e.date_precision in (None, "day") else f" ({e.date_precision})"
-        )
-        place = "—"
-        if e.location:
-            place = f"{e.location.name}, {e.location.country or '?'} ({e.location.precision})"
+        date, place = date_cell(e.date, e.date_precision), place_cell(e.location)
         source = e.attribution or ""
         if e.contested:
             source = (source + " [contested]").strip()

@@ -19,7 +19,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from sitreps.cli import DEFAULT_DB, OutputFormat, _default_format, _tty, err, write_events
+from sitreps.cli import (
+    DEFAULT_DB,
+    OutputFormat,
+    _default_format,
+    _tty,
+    date_cell,
+    err,
+    place_cell,
+    write_events,
+)
 from sitreps.export import ExportFormat
 
 DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite database file.")
@@ -179,12 +188,7 @@ def _print_incident_table(incidents: list, out) -> None:
     for column in ("date", "type", "actor1", "actor2", "location", "deaths", "reports", "sources"):
         table.add_column(column, overflow="fold")
     for inc in incidents:
-        date = f"{inc.date or '?'}" + (
-            "" if inc.date_precision in (None, "day") else f" ({inc.date_precision})"
-        )
-        place = "—"
-        if inc.location:
-            place = f"{inc.location.name}, {inc.location.country or '?'} ({inc.location.precision})"
+        date, place = date_cell(inc.date, inc.date_precision), place_cell(inc.location)
         sources = "; ".join(inc.attributions) + (" [contested]" if inc.contested else "")
         cells = (
             date, inc.sub_event_type, inc.actor1.name if inc.actor1 else "—",
