@@ -152,3 +152,70 @@ def test_a_district_is_located_at_district_precision(pipeline):
     assert len(events) == 1
     assert (events[0].location.name, events[0].location.precision) == ("Tapoa", "admin2")
     assert events[0].location.country == "BF"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type", "actor1"),
+    [
+        # a crowd destroying property is a riot; an armed group doing it is property destruction
+        (
+            "On Sunday a mob vandalised and set fire to a mosque in Rangpur, amid unrest "
+            "following anti-government demonstrations in the city.",
+            "Mob violence",
+            "Rioters (Bangladesh)",
+        ),
+        (
+            "Demonstrators chanted slogans and set ablaze two buses in Rangpur on Sunday.",
+            "Violent demonstration",
+            "Rioters (Bangladesh)",
+        ),
+        (
+            "Gunmen burned down a primary school in Djibo on Sunday.",
+            "Looting/property destruction",
+            "Unidentified Armed Group (Burkina Faso)",
+        ),
+        # taking things is looting, taking a town is a territorial gain
+        (
+            "Suspected jihadists seized dozens of cattle from herders near Djibo on Sunday.",
+            "Looting/property destruction",
+            "Unidentified Armed Group (Burkina Faso)",
+        ),
+        (
+            "Suspected jihadists seized the town of Djibo on Sunday after heavy fighting.",
+            "Non-state actor overtakes territory",
+            "Unidentified Armed Group (Burkina Faso)",
+        ),
+        # villagers who beat or attack someone are a mob, not an armed group
+        (
+            "Residents attacked and injured a herder in Parakou on Sunday after his cattle "
+            "destroyed their crops.",
+            "Mob violence",
+            "Rioters (Benin)",
+        ),
+        (
+            "Supporters of two rival parties clashed in Bogra on Sunday, injuring ten people.",
+            "Mob violence",
+            "Rioters (Bangladesh)",
+        ),
+        (
+            "Hundreds of students staged a peaceful march in Nairobi on Sunday to demand lower "
+            "fees.",
+            "Peaceful protest",
+            "Protesters (Kenya)",
+        ),
+    ],
+)
+def test_who_acts_decides_the_sub_type(pipeline, text, sub_type, actor1):
+    events = _code(pipeline, text)
+    assert [(e.sub_event_type, e.actor1.name) for e in events] == [(sub_type, actor1)]
+
+
+def test_a_frame_after_the_trigger_does_not_hide_the_event(pipeline):
+    reported = _code(
+        pipeline, "Villagers beat to death a man accused of stealing a goat in Parakou on Sunday."
+    )
+    assert [e.sub_event_type for e in reported] == ["Mob violence"]
+    assert reported[0].fatalities == 1
+    # the killing is what the man is accused of: no event of this story
+    framed = _code(pipeline, "Police arrested a man accused of killing his neighbour in Nakuru.")
+    assert framed == [] or all(e.sub_event_type == "Arrests" for e in framed)

@@ -58,15 +58,21 @@ _WAR_STATISTIC = re.compile(
     r"(?:civil\s+)?(?:war|conflict|insurgency)",
     re.IGNORECASE,
 )
-# Procedural or legal frames talk about events without reporting one.
-_NON_EVENT_FRAME = re.compile(
+# Procedural or legal frames talk about an event without reporting it: "an investigation into
+# the killing of...", "a man accused of killing...". They frame the event only when they come
+# before its trigger ("villagers beat a man accused of theft" reports the beating).
+_FRAME_BEFORE_TRIGGER = re.compile(
     r"\b(?:investigat\w*|inquiry|probe into|allegations? of|claims of|accused of|charged with|"
     r"convicted|sentenced|on trial|trial of|crimes against humanity|war crimes?|anniversary|"
     r"commemorat\w*|memorial|condemn(?:s|ed)?|reports? on|documented|lawsuit|sued|suing|"
     r"filed (?:a |an )?(?:\w+ )?(?:complaint|case|petition|suit)|accusing|blamed|blames|"
-    r"extradit\w*)\b"
+    r"extradit\w*)\b",
+    re.IGNORECASE,
+)
+# Trends, habits and tallies are not one event wherever they are said.
+_NON_EVENT_FRAME = re.compile(
     # trends are not events: "attacks have increased across the region this year"
-    r"|\b(?:have|has)\s+(?:increased|risen|surged|soared|declined|fallen|dropped|doubled)\b"
+    r"\b(?:have|has)\s+(?:increased|risen|surged|soared|declined|fallen|dropped|doubled)\b"
     r"|\b(?:on the rise|rising number|increase in (?:attacks|violence))\b"
     # habits and tallies are not one event: "has used chemical weapons more than 100 times"
     r"|\b(?:\d+|dozens of|hundreds of|several|many|countless) times\b"
@@ -160,9 +166,12 @@ def _code_sentence(
     triggers = codebook.triggers_in(text)
     if not triggers or _mentioned_in_passing(sentence, triggers):
         return []
+    triggers = _drop_passing_triggers(sentence, triggers)
     if _WAR_STATISTIC.search(text) and all(t.sub_type.needs_victims for t in triggers):
         return []
     trigger = _main_trigger(triggers)
+    if _framed(text, trigger):
+        return []
     modality = modality_of(text, trigger)
     agent, target = find_roles(sentence, trigger)
     sub_type = _refine_sub_type(codebook, trigger, triggers, text, agent, target, sentence)
@@ -279,6 +288,26 @@ def _mentioned_in_passing(sentence: SentenceContext, triggers: list[TriggerMatch
     return all(_in_passing_phrase(sentence, t) for t in triggers)
 
 
+def _drop_passing_triggers(
+    sentence: SentenceContext, triggers: list[TriggerMatch]
+) -> list[TriggerMatch]:
+    """Protest words in a background phrase do not turn the main clause's violence into a
+    demonstration ("set fire to a temple amid unrest following demonstrations")."""
+    if sentence.doc is None or len(triggers) < 2:
+        return triggers
+    kept = [
+        t
+        for t in triggers
+        if t.sub_type.event_type != "Protests" or not _in_passing_phrase(sentence, t)
+    ]
+    return kept or triggers
+
+
+def _framed(text: str, trigger: TriggerMatch) -> bool:
+    """A procedural frame before the trigger: the sentence is about the event, not a report."""
+    return any(m.start() < trigger.start for m in _FRAME_BEFORE_TRIGGER.finditer(text))
+
+
 def _in_passing_phrase(sentence: SentenceContext, trigger: TriggerMatch) -> bool:
     if _PASSING_PHRASES.search(sentence.text[: trigger.start]):
         return True
@@ -382,7 +411,22 @@ def _refine_sub_type(
         return _violence_sub_type(codebook, lowered, agent, target, sentence)
     if sub.event_type == "Battles":
         return _riot_instead_of_battle(codebook, agent, target) or sub
+    if sub.name == "Looting/property destruction":
+        return _crowd_destruction(codebook, agent) or sub
     return sub
+
+
+def _crowd_destruction(codebook: Codebook, agent: ActorMention | None) -> SubEventType | None:
+    """Property destroyed by a crowd is a riot (ACLED): by demonstrators a violent
+    demonstration, by a mob or party supporters mob violence; by an armed group it stays
+    looting/property destruction."""
+    if agent is None:
+        return None
+    if agent.kind == ActorKind.PROTESTERS:
+        return codebook.sub_type("Violent demonstration")
+    if agent.kind in (ActorKind.RIOTERS, ActorKind.CIVILIANS):
+        return codebook.sub_type("Mob violence")
+    return None
 
 
 _UNARMED = {ActorKind.RIOTERS, ActorKind.PROTESTERS}
@@ -414,7 +458,9 @@ _LETHAL_FORCE = re.compile(
 _RIOT = re.compile(
     r"\b(?:riot\w*|pelted|threw stones|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
     r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|property)|vandali[sz]\w+|looted|"
-    r"clashed with|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|damag\w+|"
+    r"clash(?:ed|es)|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|damag\w+|"
+    r"set (?:\S+ ){0,6}?(?:ablaze|alight|on fire)|"
+    r"(?:protesters|demonstrators|students|rioters)\b[^.]{0,40}\b(?:attack|assault)\w*|"
     r"violent(?:ly)?|smashed|stormed|block(?:ed|ing) (?:the |a )?(?:road|highway)s? with)\b"
 )
 

@@ -136,7 +136,9 @@ def _subject_actor(
 _TARGET_CUE = re.compile(
     r"(?:\bon|\bagainst|\btargeting|\btargeted|\bat|\bkill(?:ed|ing)?|\bhit(?:ting)?|"
     r"\bstruck|\bambush(?:ed|ing)|\bshelled|\bpounded|\braided|\bstormed|"
-    r"\battack(?:ed|ing)?|\bbomb(?:ed|ing)?|\bshot|\bwounding|\binjuring|\bof|\bwith)"
+    r"\battack(?:ed|ing)?|\bbomb(?:ed|ing)?|\bshot|\bwound(?:ed|ing)|\binjur(?:ed|ing)|\bof|\bwith|"
+    r"\bassault(?:ed|ing)|\bbeat(?:ing)?|\bhacked|\bstabbed|\blynched|\babducted|\bkidnapped|"
+    r"\brobbed|\bmurdered)"
     r"\s+(?:\d[\d,]*\s+|\w+\s+)?(?:the\s+)?(?:suspected\s+)?$",
     re.IGNORECASE,
 )
