@@ -298,6 +298,34 @@ def eval_plover(
     sys.stdout.write((json.dumps(scores) if as_json else format_plover_scores(scores)) + "\n")
 
 
+@eval_app.command("linking")
+def eval_linking(
+    labels: Path = typer.Argument(None, help="Labelled pairs CSV. Default: eval/linking/guardian_pairs.csv."),
+    db: Path = typer.Option(None, "--db", help="Score this database instead of running the pipeline."),
+    relink: bool = typer.Option(False, "--relink", help="Link the stored events again with the current linker (no re-coding)."),
+    inputs: list[Path] = typer.Option(None, "--input", help="Documents to run (repeatable). Default: the shared corpus, examples/, the shared seeds."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1),
+    errors: Path = typer.Option(None, "--errors", help="Write the wrongly linked pairs as JSONL here."),
+    split: str = typer.Option(None, "--errors-split", help="Only write errors of this split (tune or heldout)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:  # fmt: skip
+    """Pairwise precision and recall of incident linking on labelled event pairs (see docs/incidents.md)."""
+    from sitreps.evaluate import linking
+
+    try:
+        scores = linking.run_linking_eval(labels, db=db, relink=relink, inputs=inputs or None,
+                                          workers=workers)  # fmt: skip
+    except (linking.LinkingLabelsError, FileNotFoundError) as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from exc
+    if errors is not None:
+        linking.write_errors(scores, errors, split)
+    if as_json:
+        sys.stdout.write(json.dumps({k: v for k, v in scores.items() if k != "errors"}) + "\n")
+    else:
+        sys.stdout.write(linking.format_linking_scores(scores) + "\n")
+
+
 @eval_app.command("extract")
 def eval_extract(
     fast: bool = typer.Option(False, "--fast", help="Score the resiliparse extractor."),

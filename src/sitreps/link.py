@@ -4,19 +4,22 @@ Within an article, several sentences often tell one event ("Russia says it has s
 bomb IS targets", "the defence ministry said airstrikes hit vehicles", "a US official said
 Russian jets struck near Homs"): they are merged into one event that keeps every sentence as
 evidence, the most precise place, the best-resolved date and every attribution. Across
-articles, events are linked into incidents (`incident_key`, `same_incident`) by the store.
+articles, the store links events into incidents with `choose_incident` (docs/incidents.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import calendar
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 
 from sitreps.events.codebook import load_codebook
 from sitreps.geo.resolve import distance_km as great_circle_km
-from sitreps.records import LOCATION_PRECISION_RANK, Event, Location
+from sitreps.records import LOCATION_PRECISION_RANK, Actor, ActorKind, Event, Location
 from sitreps.time import PRECISION_RANK
 
 SAME_PLACE_KM = 25.0
+FOLLOW_UP_DAYS = 7  # a follow-up report may date a happening by its own day, a week later
 _WINDOW_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
 
 
@@ -34,8 +37,81 @@ def merge_article_events(events: Sequence[Event]) -> list[Event]:
 
 
 def same_incident(a: Event, b: Event) -> bool:
-    """True when two events (from any articles) can be one incident."""
-    return _same_happening(a, b)
+    """True when two events from different articles can be one incident.
+
+    Stricter than the merging of one article's sentences, where the story itself ties them
+    together: across articles the two reports must pin down one happening, so an event told
+    only to the month or year links only to a report of the same sub-event type at the same
+    named place, and one told only at country level only to a report of the same sub-event
+    type, to the day or week, by the same named perpetrator (`_specific_enough`).
+    """
+    return _can_be_one(a, b) and _actors_overlap(a, b)
+
+
+def choose_incident(event: Event, candidates: Iterable[Event]) -> str | None:
+    """The incident a new event joins, or None for a new one.
+
+    `candidates` are stored events, in stored order. The event must be able to be one
+    happening (type, place, date, specificity) with every *specific* report of the incident
+    (a named place or region, and a day or week), or with every report when none is specific:
+    vague reports follow an incident but never stretch it, so one of them cannot chain
+    unrelated happenings together. It must also share an actor with at least one report
+    (actors are the noisiest field: one report's attacker is another's target). Among the
+    incidents that qualify, the one told at the same named place wins, then the same region,
+    then the first stored.
+    """
+    incidents: dict[str, list[Event]] = {}
+    for other in candidates:
+        if other.id != event.id:
+            incidents.setdefault(other.incident_id or other.id, []).append(other)
+    best, best_strength = None, -1
+    for incident_id, reports in incidents.items():
+        binding = [r for r in reports if _is_specific(r)] or reports
+        if not all(_can_be_one(event, r) for r in binding):
+            continue
+        if not any(_can_be_one(event, r) and _actors_overlap(event, r) for r in reports):
+            continue
+        strength = max(_place_strength(event.location, r.location) for r in reports)
+        if strength > best_strength:
+            best, best_strength = incident_id, strength
+    return best
+
+
+def _is_specific(event: Event) -> bool:
+    """Told at a named place or region, to the day or week."""
+    return not _is_vague_place(event.location) and event.date_precision in ("day", "week")
+
+
+def _place_strength(a: Location | None, b: Location | None) -> int:
+    if _same_named_place(a, b):
+        return 2
+    if a and b and a.admin1 and b.admin1 and _norm(a.admin1) == _norm(b.admin1):
+        return 1
+    return 0
+
+
+def _can_be_one(a: Event, b: Event) -> bool:
+    """Type, place, date and specificity allow two reports to be one happening."""
+    if a.event_type != b.event_type or not _places_compatible(a.location, b.location):
+        return False
+    return _specific_enough(a, b) and _dates_compatible(a, b, _slack_days(a, b))
+
+
+def _actors_overlap(a: Event, b: Event) -> bool:
+    """The reports name no actor, or name one actor in common on either side (the same name,
+    or the same country's actors of one kind); only two disjoint sets of named actors make
+    two happenings."""
+    sides_a = [x for x in (a.actor1, a.actor2) if x is not None and x.text is not None]
+    sides_b = [x for x in (b.actor1, b.actor2) if x is not None and x.text is not None]
+    if not sides_a or not sides_b or _actors_compatible(a, b):
+        return True
+    return any(_one_actor(x, y) for x in sides_a for y in sides_b)
+
+
+def _one_actor(x: Actor, y: Actor) -> bool:
+    if x.name == y.name:
+        return True
+    return bool(x.country and x.country == y.country) and x.kind == y.kind
 
 
 def _same_happening(a: Event, b: Event) -> bool:
@@ -114,14 +190,92 @@ def _places_compatible(a: Location | None, b: Location | None) -> bool:
     return km is not None and km <= SAME_PLACE_KM
 
 
-def _dates_compatible(a: Event, b: Event) -> bool:
-    from datetime import date
-
+def _dates_compatible(a: Event, b: Event, slack_days: int | None = None) -> bool:
+    """Within one article: within the wider of the two precision windows. Across articles
+    (`slack_days` given): the periods the two dates stand for (a day, a week from its first
+    day, a calendar month or year) are at most `slack_days` apart."""
     if not a.date or not b.date:
         return True
-    da, db = date.fromisoformat(a.date), date.fromisoformat(b.date)
-    window = max(_WINDOW_DAYS[a.date_precision or "day"], _WINDOW_DAYS[b.date_precision or "day"])
-    return abs((da - db).days) < window + 1
+    try:
+        da, db = date.fromisoformat(a.date[:10]), date.fromisoformat(b.date[:10])
+    except ValueError:
+        return False  # an absurd date links to nothing
+    if slack_days is None:
+        window = max(
+            _WINDOW_DAYS[a.date_precision or "day"], _WINDOW_DAYS[b.date_precision or "day"]
+        )
+        return abs((da - db).days) < window + 1
+    first_a, last_a = _period(da, a.date_precision)
+    first_b, last_b = _period(db, b.date_precision)
+    gap = max((first_b - last_a).days, (first_a - last_b).days, 0)
+    return gap <= slack_days
+
+
+def _period(day: date, precision: str | None) -> tuple[date, date]:
+    """The first and last day a date of this precision stands for."""
+    if precision == "week":
+        return day, day + timedelta(days=6)
+    if precision == "month":
+        return day, day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if precision == "year":
+        return day, day.replace(month=12, day=31)
+    return day, day
+
+
+def _slack_days(a: Event, b: Event) -> int:
+    """How far apart two reports' dates may be. A follow-up report often dates a happening by
+    its own publication ("the attack", told days later), so two reports of the same kind of
+    event at the same named place may be a week apart; otherwise a day (late night, time
+    zones, "yesterday")."""
+    if a.sub_event_type == b.sub_event_type and _same_named_place(a.location, b.location):
+        return FOLLOW_UP_DAYS
+    return 1
+
+
+def _specific_enough(a: Event, b: Event) -> bool:
+    """Whether two reports from different articles pin down one happening.
+
+    Place and time alone tie a report told at country level (or with no place), or only to
+    the month or year, to nothing. A month or year joins a report of the same sub-event type
+    at the same named place; a country joins a report of the same sub-event type by the same
+    named perpetrator, both to the day or week; a country and a month or year join nothing."""
+    vague_place = _is_vague_place(a.location) or _is_vague_place(b.location)
+    vague_date = any(e.date_precision in ("month", "year") for e in (a, b))
+    if not vague_place and not vague_date:
+        return True
+    if vague_date and not vague_place:
+        return a.sub_event_type == b.sub_event_type and _same_named_place(a.location, b.location)
+    return a.sub_event_type == b.sub_event_type and not vague_date and _share_named_actor(a, b)
+
+
+def _is_vague_place(location: Location | None) -> bool:
+    return location is None or location.precision == "country"
+
+
+def _same_named_place(a: Location | None, b: Location | None) -> bool:
+    """One named place (not a region or country): the same gazetteer entry, or close."""
+    if a is None or b is None or a.precision not in _PRECISE or b.precision not in _PRECISE:
+        return False
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    km = distance_km(a, b)
+    return km is not None and km <= SAME_PLACE_KM
+
+
+_PRECISE = ("place", "near", "admin2")
+
+
+def _share_named_actor(a: Event, b: Event) -> bool:
+    """Both reports name the same perpetrator (words in the text, not a coding convention;
+    civilians and crowds name no one). A shared target is not enough: most reports from one
+    war name the same government or the same civilians as the side that suffered."""
+    x, y = a.actor1, b.actor1
+    if x is None or y is None or x.text is None or y.text is None:
+        return False
+    return x.kind not in _ANONYMOUS and x.name == y.name
+
+
+_ANONYMOUS = (ActorKind.CIVILIANS, ActorKind.PROTESTERS, ActorKind.RIOTERS)
 
 
 def _merge(kept: Event, new: Event) -> Event:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from sitreps.link import great_circle_km, same_incident
+from sitreps.link import choose_incident, great_circle_km
 from sitreps.records import (
     LOCATION_PRECISION_RANK,
     Actor,
@@ -548,9 +548,9 @@ class Store:
         """The incident this event joins: an earlier compatible event's, or a new one.
 
         Runs inside save_article's transaction: it must not commit on its own."""
-        for other in self._candidates(event):
-            if other.article.id != event.article.id and same_incident(event, other):
-                return other.incident_id or other.id
+        joined = choose_incident(event, self._candidates(event))
+        if joined is not None:
+            return joined
         self.conn.execute(
             "INSERT OR IGNORE INTO incidents VALUES (?,?,?,?)",
             (event.id, event.event_type, event.date,

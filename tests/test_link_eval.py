@@ -1,0 +1,214 @@
+"""Linking evaluation: labelled pairs are found again in a real store and scored."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from sitreps.evaluate.linking import (
+    DEFAULT_LABELS,
+    SIDE_FIELDS,
+    LinkingLabelsError,
+    read_pairs,
+    relink_database,
+    run_linking_eval,
+    score_pairs,
+    stored_events,
+)
+from sitreps.link import choose_incident
+from sitreps.records import Actor, ActorKind, ArticleRef, Event, Evidence, Location
+from sitreps.store import open_store
+
+HEADER = ["pair_id", "split", "category", "label", "reason"] + [
+    f"{side}_{name}" for side in "ab" for name in SIDE_FIELDS
+]
+YEMEN = "examples/01_yemen_strikes_scraped.txt"
+SOMALIA = "examples/04_somalia_roadside_bomb.txt"
+
+
+def _side(doc: str, sentence: str, etype: str, sub: str, date: str, place: str) -> dict:
+    return {"doc": doc, "corpus_id": "", "sentence": sentence, "event_type": etype,
+            "sub_event_type": sub, "date": date, "place": place, "geonameid": ""}  # fmt: skip
+
+
+def _write_labels(path: Path, rows: list[tuple[str, str, dict, dict]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADER)
+        writer.writeheader()
+        for n, (label, split, a, b) in enumerate(rows, start=1):
+            row = {"pair_id": f"t{n}", "split": split, "category": "test", "label": label,
+                   "reason": "written for the test"}  # fmt: skip
+            row.update({f"a_{k}": v for k, v in a.items()})
+            row.update({f"b_{k}": v for k, v in b.items()})
+            writer.writerow(row)
+    return path
+
+
+@pytest.fixture(scope="module")
+def examples_db(tmp_path_factory, pipeline) -> Path:
+    """The examples coded by the real pipeline into a real store (one article at a time)."""
+    from sitreps.ingest import read_inputs
+
+    db = tmp_path_factory.mktemp("link") / "examples.db"
+    with open_store(db) as store:
+        for raw in read_inputs([str(EXAMPLES)]):
+            result = pipeline.process(raw)
+            if result.article is not None and result.error is None:
+                store.save_article(result.article, result.events)
+    return db
+
+
+def _event_key(db: Path, doc: str, sub: str) -> dict:
+    with open_store(db) as store:
+        for stored in stored_events(store):
+            event = stored.event
+            if stored.doc.endswith(doc) and event.sub_event_type == sub:
+                first = event.evidence[0]
+                return _side(doc, f"{first.start}-{first.end}", event.event_type, sub,
+                             event.date or "", event.location.name if event.location else "")  # fmt: skip
+    raise AssertionError(f"no {sub} event in {doc}")
+
+
+def test_labelled_pairs_are_found_and_scored(examples_db, tmp_path):
+    strike = _event_key(examples_db, YEMEN, "Air/drone strike")
+    shelling = _event_key(examples_db, YEMEN, "Shelling/artillery/missile attack")
+    bomb = _event_key(examples_db, SOMALIA, "Remote explosive/landmine/IED")
+    moved = {**bomb, "sentence": "99999-99999", "date": "1999-01-01"}  # no such event
+    labels = _write_labels(tmp_path / "pairs.csv", [
+        ("different", "tune", strike, shelling),
+        ("same", "heldout", strike, strike),
+        ("different", "heldout", strike, bomb),
+        ("same", "tune", bomb, moved),
+    ])  # fmt: skip
+    scores = run_linking_eval(labels, db=examples_db)
+    assert scores["pairs"] == 4 and scores["matched"] == 3
+    assert scores["unmatched"] == [{"pair_id": "t4", "split": "tune", "sides": ["b"]}]
+    assert scores["all"]["tp"] == 1 and scores["all"]["tn"] == 2
+    assert scores["all"]["precision"] == 1.0 and scores["all"]["recall"] == 1.0
+    assert scores["tune"]["pairs"] == 1 and scores["heldout"]["pairs"] == 2
+    corpus = scores["corpus"]
+    assert corpus["documents"] == "all" and corpus["events"] >= 5
+    assert corpus["incidents"] <= corpus["events"]
+
+
+def test_a_key_survives_shifted_offsets(examples_db, tmp_path):
+    """A sentence that moved by a few characters (a cleaner change) still finds its event."""
+    strike = _event_key(examples_db, YEMEN, "Air/drone strike")
+    start, end = (int(x) for x in strike["sentence"].split("-"))
+    shifted = {**strike, "sentence": f"{start + 3}-{end + 3}"}
+    labels = _write_labels(tmp_path / "pairs.csv", [("same", "tune", strike, shifted)])
+    assert run_linking_eval(labels, db=examples_db)["all"]["tp"] == 1
+
+
+def test_relinking_a_database_keeps_its_events(examples_db, tmp_path):
+    copy = tmp_path / "copy.db"
+    shutil.copy(examples_db, copy)
+    relink_database(copy, tmp_path / "relinked.db")
+    with open_store(copy) as old, open_store(tmp_path / "relinked.db") as new:
+        assert {e.id for e in old.events()} == {e.id for e in new.events()}
+
+
+def test_bad_labels_are_refused_with_the_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    side = _side(YEMEN, "0-10", "Battles", "Armed clash", "2020-01-01", "X")
+    _write_labels(bad, [("maybe", "tune", side, side)])
+    with pytest.raises(LinkingLabelsError, match="line 2"):
+        read_pairs(bad)
+    (tmp_path / "cols.csv").write_text("pair_id,label\np1,same\n", encoding="utf-8")
+    with pytest.raises(LinkingLabelsError, match="missing columns"):
+        read_pairs(tmp_path / "cols.csv")
+    with pytest.raises(LinkingLabelsError, match="no such labels file"):
+        read_pairs(tmp_path / "absent.csv")
+
+
+def test_the_repository_labels_are_well_formed():
+    pairs = read_pairs(DEFAULT_LABELS)
+    assert len(pairs) >= 150
+    assert {p.split for p in pairs} == {"tune", "heldout"}
+    assert sum(p.same for p in pairs) >= 40
+    assert all(p.reason for p in pairs)
+    assert score_pairs(pairs, [])["matched"] == 0  # nothing stored: every pair unmatched
+
+
+def test_cli_prints_json(examples_db, tmp_path):
+    from sitreps.cli import app
+
+    strike = _event_key(examples_db, YEMEN, "Air/drone strike")
+    labels = _write_labels(tmp_path / "pairs.csv", [("same", "tune", strike, strike)])
+    result = CliRunner().invoke(app, ["eval", "linking", str(labels), "--db", str(examples_db),
+                                      "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["all"]["tp"] == 1
+    missing = CliRunner().invoke(app, ["eval", "linking", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 2
+
+
+# -------------------------------------------------------------- the linker's incident choice
+
+DOUMA = Location(name="Douma", geonameid=170654, country="SY", admin1="Rif-dimashq",
+                 lat=33.57, lon=36.40, precision="place")  # fmt: skip
+SYRIA = Location(name="Syria", geonameid=163843, country="SY", precision="country")
+
+
+def _report(n: int, article: str, *, location: Location, date: str, actor: str | None,
+            precision: str = "day", incident: str | None = None) -> Event:  # fmt: skip
+    actor1 = (
+        Actor(name=actor, country="SY", kind=ActorKind.STATE_FORCES, text="forces")
+        if actor
+        else None
+    )
+    return Event(
+        id=f"e{n}", event_type="Explosions/Remote violence", sub_event_type="Chemical weapon",
+        date=date, date_precision=precision, actor1=actor1, location=location,
+        evidence=[Evidence(text=f"sentence {n}", start=0, end=9)], article=ArticleRef(id=article),
+        confidence=0.7, incident_id=incident,
+    )  # fmt: skip
+
+
+def test_a_follow_up_at_the_same_place_joins_within_a_week():
+    first = _report(1, "a1", location=DOUMA, date="2018-04-07", actor="Military Forces of Syria")
+    later = _report(2, "a2", location=DOUMA, date="2018-04-13", actor="Military Forces of Syria")
+    assert choose_incident(later, [first]) == "e1"
+    too_late = _report(3, "a3", location=DOUMA, date="2018-04-20", actor="Military Forces of Syria")
+    assert choose_incident(too_late, [first]) is None
+
+
+def test_a_vague_report_cannot_chain_two_happenings():
+    vague = _report(1, "a1", location=SYRIA, date="2018-04-10", actor="Military Forces of Syria")
+    early = _report(2, "a2", location=DOUMA, date="2018-04-10", actor="Military Forces of Syria",
+                    incident="e1")  # fmt: skip
+    # a month-precision report at country level pins down nothing
+    month = _report(3, "a3", location=SYRIA, date="2018-04-01", actor="Military Forces of Syria",
+                    precision="month")  # fmt: skip
+    assert choose_incident(month, [vague, early]) is None
+    # a report at the same place but 20 days later is another happening
+    far = _report(4, "a4", location=DOUMA, date="2018-04-30", actor="Military Forces of Syria")
+    assert choose_incident(far, [vague, early]) is None
+
+
+def test_a_vague_report_needs_the_same_named_perpetrator():
+    precise = _report(1, "a1", location=DOUMA, date="2018-04-10", actor="Military Forces of Syria")
+    unnamed = _report(2, "a2", location=SYRIA, date="2018-04-10", actor=None)
+    assert choose_incident(unnamed, [precise]) is None
+    named = _report(3, "a3", location=SYRIA, date="2018-04-10", actor="Military Forces of Syria")
+    assert choose_incident(named, [precise]) == "e1"
+
+
+def test_the_seed_russian_statements_are_one_incident(pipeline, seed_path, tmp_path):
+    """'Russia says…' and 'A US defence official said… near Homs' are one happening."""
+    from sitreps.ingest import read_inputs
+
+    result = pipeline.process(next(iter(read_inputs([str(seed_path)]))))
+    text = result.article.text
+    starts = {text.index("Russia says"), text.index("A US defence official")}
+    with open_store(tmp_path / "seed.db") as store:
+        stored = store.save_article(result.article, result.events)
+        holding = [e for e in stored if starts & {ev.start for ev in e.evidence}]
+        assert len({e.incident_id for e in holding}) == 1
+        assert starts <= {ev.start for ev in holding[0].evidence}
