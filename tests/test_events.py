@@ -219,3 +219,33 @@ def test_a_frame_after_the_trigger_does_not_hide_the_event(pipeline):
     # the killing is what the man is accused of: no event of this story
     framed = _code(pipeline, "Police arrested a man accused of killing his neighbour in Nakuru.")
     assert framed == [] or all(e.sub_event_type == "Arrests" for e in framed)
+
+
+def test_the_next_sentence_gives_the_toll_of_the_event_before(pipeline):
+    events = _code(
+        pipeline,
+        "Gunmen attacked the village of Djibo on Sunday. Five civilians were reportedly killed.",
+    )
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Attack", 5)]
+    assert [ev.supports for ev in events[0].evidence][-1] == ["fatalities"]
+    # a toll told with its own place is its own event
+    apart = _code(
+        pipeline,
+        "Gunmen attacked Djibo on Sunday. The army said it was sending troops. Five "
+        "civilians were killed in Kaya on Sunday.",
+    )
+    assert sorted((e.location.name, e.fatalities) for e in apart) == [("Djibo", None), ("Kaya", 5)]
+
+
+def test_an_attack_on_a_militia_position_is_a_clash_and_abduct_and_kill_is_an_attack(pipeline):
+    clash = _code(
+        pipeline,
+        "Suspected militants attacked a volunteer fighter (VDP) position near Djibo on Sunday.",
+    )
+    assert [(e.sub_event_type, e.actor2.name) for e in clash] == [
+        ("Armed clash", "VDP: Volunteers for the Defense of the Homeland")
+    ]
+    killed = _code(
+        pipeline, "Suspected militants abducted and killed a local councillor in Djibo on Sunday."
+    )
+    assert [(e.sub_event_type, e.fatalities) for e in killed] == [("Attack", 1)]

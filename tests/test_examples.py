@@ -42,8 +42,9 @@ def test_burkina_clash(results):
     assert len(events) == 1
     clash = events[0]
     assert clash.sub_event_type == "Armed clash"
-    assert clash.actor1.name == "Military Forces of Burkina Faso"
-    assert clash.actor2.name == "Unidentified Armed Group (Burkina Faso)"
+    # "an army patrol was ambushed": the unnamed attackers ambushed the soldiers
+    assert clash.actor1.name == "Unidentified Armed Group (Burkina Faso)"
+    assert clash.actor2.name == "Military Forces of Burkina Faso"
     assert (clash.location.name, clash.location.precision) == ("Djibo", "near")
     assert (clash.date, clash.fatalities) == ("2021-08-04", 22)
 

@@ -123,6 +123,9 @@ def code_article(
         if events and claims_responsibility(sentence.text):
             events[-1] = claimed_by(events[-1], sentence)
         coded = _code_sentence(ctx, sentence, codebook, events[-1] if events else None)
+        if events and _toll_of_previous(events[-1], coded, sentence, ctx):
+            events[-1] = _with_toll(events[-1], coded[0], sentence)
+            continue
         denials = [e for e in coded if e.modality == Modality.DENIED]
         if denials or (events and not coded and disputes_previous(sentence.text)):
             events = mark_contested(events, denials, sentence)
@@ -130,6 +133,37 @@ def code_article(
     if not include_unreal:
         events = [e for e in events if e.modality in (Modality.ASSERTED, Modality.CLAIMED)]
     return events
+
+
+_VIOLENT_TYPES = {"Battles", "Violence against civilians", "Explosions/Remote violence"}
+
+
+def _toll_of_previous(
+    previous: Event, coded: list[Event], sentence: SentenceContext, ctx: ArticleContext
+) -> bool:
+    """ "Gunmen attacked Djibo. Five civilians were killed.": the second sentence gives the
+    toll of the event told just before it, not a new event of its own."""
+    if len(coded) != 1 or previous.fatalities is not None or sentence.index == 0:
+        return False
+    toll = coded[0]
+    told_just_before = previous.evidence[0].start == ctx.sentences[sentence.index - 1][0]
+    return (
+        told_just_before
+        and toll.fatalities is not None
+        and previous.event_type in _VIOLENT_TYPES
+        and toll.event_type in _VIOLENT_TYPES
+        and (toll.location is None or toll.location.precision == "country")
+        and (toll.actor1 is None or toll.actor1.text is None)
+    )
+
+
+def _with_toll(previous: Event, toll: Event, sentence: SentenceContext) -> Event:
+    evidence = Evidence(
+        text=sentence.text, start=sentence.start, end=sentence.end, supports=["fatalities"]
+    )
+    return previous.model_copy(
+        update={"fatalities": toll.fatalities, "evidence": [*previous.evidence, evidence]}
+    )
 
 
 def relevant_sentences(
@@ -413,7 +447,12 @@ def _refine_sub_type(
         return _riot_instead_of_battle(codebook, agent, target) or sub
     if sub.name == "Looting/property destruction":
         return _crowd_destruction(codebook, agent) or sub
+    if sub.name == "Abduction/forced disappearance" and _KILLED.search(lowered):
+        return codebook.sub_type("Attack")  # "abducted and killed": the killing is the event
     return sub
+
+
+_KILLED = re.compile(r"\b(?:killed|executed|murdered|beheaded|shot dead|found dead)\b")
 
 
 def _crowd_destruction(codebook: Codebook, agent: ActorMention | None) -> SubEventType | None:

@@ -152,10 +152,25 @@ def _agent_by_position(
     for actor in reversed(before):
         gap = text[actor.end : trigger.start]
         close = len(gap) <= 60 and not re.search(r"[;:]|\b(?:and|but|while|as)\b", gap)
-        if close and actor.kind in ACTING_KINDS:
+        if close and actor.kind in ACTING_KINDS and not _PASSIVE.search(gap):
             return actor
     inside = [a for a in actors if a.start >= trigger.start and a.end <= trigger.end]
     return inside[0] if inside else None
+
+
+# "Three militants were killed": the actor before a passive verb is its patient
+_PASSIVE = re.compile(r"\b(?:were|was|have been|has been|had been|got|being)\s+(?:\w+ly\s+)?$")
+
+_PHRASE_BREAK = re.compile(
+    r"[,;:.]|\b(?:and|or|but|while|as|who|which|that|after|before|when|in|near|at|on|from|to|"
+    r"by|with|said|says|was|were|is|are)\b",
+    re.IGNORECASE,
+)
+
+
+def _same_phrase(gap: str) -> bool:
+    """ "attacked a volunteer fighter (VDP) position": the actor qualifies the trigger's object."""
+    return len(gap) <= 40 and not _PHRASE_BREAK.search(gap)
 
 
 def _target_by_position(
@@ -166,7 +181,7 @@ def _target_by_position(
         gap = text[trigger.end : actor.start]
         if len(gap) > 90:
             break
-        if _TARGET_CUE.search(text[: actor.start]) or not gap.strip():
+        if _TARGET_CUE.search(text[: actor.start]) or not gap.strip() or _same_phrase(gap):
             return actor
     # passive voice: "Two soldiers were killed" - the victims stand before the trigger
     before = [a for a in actors if a.end <= trigger.start]
