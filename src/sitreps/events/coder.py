@@ -135,7 +135,7 @@ def code_article(
     return events
 
 
-_VIOLENT_TYPES = {"Battles", "Violence against civilians", "Explosions/Remote violence"}
+_VIOLENT_TYPES = {"Battles", "Violence against civilians", "Explosions/Remote violence", "Riots"}
 
 
 def _toll_of_previous(
@@ -444,7 +444,9 @@ def _refine_sub_type(
     if sub.needs_victims:
         return _violence_sub_type(codebook, lowered, agent, target, sentence)
     if sub.event_type == "Battles":
-        return _riot_instead_of_battle(codebook, agent, target) or sub
+        trigger_text = text[trigger.start : trigger.end]
+        riot = _riot_instead_of_battle(codebook, agent, target, sentence.actors, trigger_text)
+        return riot or sub
     if sub.name == "Looting/property destruction":
         return _crowd_destruction(codebook, agent) or sub
     if sub.name == "Abduction/forced disappearance" and _KILLED.search(lowered):
@@ -469,17 +471,31 @@ def _crowd_destruction(codebook: Codebook, agent: ActorMention | None) -> SubEve
 
 
 _UNARMED = {ActorKind.RIOTERS, ActorKind.PROTESTERS}
+_FOUGHT = re.compile(r"clashed|fought|battled|exchanged (?:of )?(?:gun)?fire")
 _NON_STATE_ARMED = {ActorKind.REBELS, ActorKind.POLITICAL_MILITIA, ActorKind.IDENTITY_MILITIA}
 
 
 def _riot_instead_of_battle(
-    codebook: Codebook, agent: ActorMention | None, target: ActorMention | None
+    codebook: Codebook,
+    agent: ActorMention | None,
+    target: ActorMention | None,
+    mentioned: list[ActorMention],
+    trigger_text: str,
 ) -> SubEventType | None:
     """A fight with rioters or party supporters on one side is a riot, not a battle:
     rioters against the police is a violent demonstration, rioters among themselves mob
     violence (ACLED's codebook)."""
     sides = [a for a in (agent, target) if a is not None]
-    if not any(a.kind in _UNARMED for a in sides) or any(a.kind in _NON_STATE_ARMED for a in sides):
+    if any(a.kind in _NON_STATE_ARMED for a in sides):
+        return None
+    everyone = sides + [a for a in mentioned if a.section != "country"]
+    # they fought ("families clashed", "clashes between farmers and herders"), not merely
+    # died in someone's fight ("two people were killed in the clash")
+    acting = len(sides) == 2 or bool(_FOUGHT.fullmatch(trigger_text.lower()))
+    if acting and all(a.kind == ActorKind.CIVILIANS for a in everyone):
+        # "two families clashed over land": people with no armed organisation fight as a mob
+        return codebook.sub_type("Mob violence")
+    if not any(a.kind in _UNARMED for a in sides):
         return None
     if any(a.kind == ActorKind.STATE_FORCES for a in sides):
         return codebook.sub_type("Violent demonstration")

@@ -72,7 +72,9 @@ def _is_reporter(sentence: SentenceContext, actor: ActorMention) -> bool:
     return bool(
         re.match(
             r"\s*(?:has |have |had )?(?:said|says|say|told|reported|claimed|announced|confirmed|"
-            r"stated|spokes\w+ said|officials? said)\b",
+            r"stated|spokes\w+ said|officials? said)\b"
+            # "ISGS claimed to have killed...": a claim of one's own act makes the agent
+            r"(?!\s+(?:to have|responsibility|credit))",
             after,
             re.IGNORECASE,
         )

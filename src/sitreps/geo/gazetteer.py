@@ -396,7 +396,8 @@ def build_gazetteer(path: Path) -> dict:
         *cities,
     ]
     spellings = _add_spellings(rows, curated)
-    tmp = path.with_name(path.name + ".tmp")
+    # one temporary file per process: concurrent builds of a stale index must not collide
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     n_aliases = _write_sqlite(tmp, rows)
     os.replace(tmp, path)
@@ -475,6 +476,7 @@ class Gazetteer:
         curated = load_curated()
         self.stopwords = frozenset(name_key(w) for w in curated.get("stopwords") or ())
         self.lookup_candidates = lru_cache(maxsize=100_000)(self._lookup_candidates)
+        self._area_ids: dict[int, str] | None = None
 
     def _query_places(self, sql: str, params: tuple = ()) -> list[Place]:
         return [self._place(row) for row in self._conn.execute(sql, params)]
@@ -497,21 +499,35 @@ class Gazetteer:
             "WHERE a.key = ? GROUP BY p.id",
             (key,),
         ).fetchall()
-        is_fuzzy = False
-        if not rows and fuzzy and (len(key) >= 7 or " " in key):
-            rows = [
-                row[:11]
-                for row in self._conn.execute(
-                    "SELECT p.*, MIN(a.kind), a.key FROM alias a JOIN place p ON p.id = a.place_id "
-                    "WHERE a.skel = ? GROUP BY p.id",
-                    (skeleton_key(name),),
-                )
-                if _close_spelling(key, row[11]) and _worth_fuzzy(row)
-            ]
-            is_fuzzy = True
-        found = [Candidate(self._place(row[:10]), row[10], is_fuzzy) for row in rows]
+        if rows:
+            found = [Candidate(self._place(row[:10]), row[10]) for row in rows]
+        elif fuzzy and len(key) >= 5:
+            found = self._skeleton_candidates(name, key, loose=len(key) >= 7 or " " in key)
+        else:
+            found = []
         found.sort(key=lambda c: (FEATURE_RANK[c.place.feature], -c.place.population))
         return tuple(found)
+
+    def _skeleton_candidates(self, name: str, key: str, loose: bool) -> list[Candidate]:
+        """Spelling variants sharing the skeleton. Names that differ only by an Arabic article
+        or a final "h" ("Suwayrah" / "As Suwayrah", "Hawija" / "Al Hawijah") count as exact,
+        whatever the size of the place; with ``loose``, other variants that look alike and
+        name a well-known place are kept as fuzzy matches."""
+        bare = _without_article(key)
+        found = []
+        for row in self._conn.execute(
+            "SELECT p.*, MIN(a.kind), a.key FROM alias a JOIN place p ON p.id = a.place_id "
+            "WHERE a.skel = ? GROUP BY p.id",
+            (skeleton_key(name),),
+        ):
+            alias_bare = _without_article(row[11])
+            if len(bare) >= 3 and alias_bare == bare:
+                found.append(Candidate(self._place(row[:10]), ALIAS_ALTERNATE))
+            elif (
+                loose and len(bare) >= 5 and _close_spelling(bare, alias_bare) and _worth_fuzzy(row)
+            ):
+                found.append(Candidate(self._place(row[:10]), row[10], True))
+        return found
 
     def lookup(self, name: str) -> list[Place]:
         """Places known under ``name``: countries first, then regions, admin areas, towns."""
@@ -531,13 +547,42 @@ class Gazetteer:
         )
         return found[0] if found else None
 
+    def area_ids(self) -> dict[int, str]:
+        """GeoNames id -> feature of every country and first-level area (for scoring)."""
+        if self._area_ids is None:
+            rows = self._conn.execute(
+                "SELECT geonameid, feature FROM place "
+                "WHERE feature IN ('country', 'admin1') AND geonameid IS NOT NULL"
+            )
+            self._area_ids = {int(gid): feature for gid, feature in rows}
+        return self._area_ids
+
+    def places_in_box(self, south: float, west: float, north: float, east: float) -> list[Place]:
+        """Every entry with a point inside the box (a full scan: for evaluation, not per text)."""
+        return self._query_places(
+            "SELECT * FROM place WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+            (south, north, west, east),
+        )
+
     def close(self) -> None:
         self._conn.close()
 
 
 def _close_spelling(key: str, alias_key: str) -> bool:
     """Guard on skeleton matches: the spellings must still look alike."""
-    return key[0] == alias_key[0] and fuzz.ratio(key, alias_key) >= 80
+    return bool(key and alias_key) and key[0] == alias_key[0] and fuzz.ratio(key, alias_key) >= 80
+
+
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ar|an|ad|ash|at|az|ez|es|ed|et|ath|adh) ")
+
+
+_FINAL_H = re.compile(r"(?<=[aeiou])h\b")
+
+
+def _without_article(key: str) -> str:
+    """A name key without its leading Arabic article or a final "h" after a vowel
+    ("as suwayrah" -> "suwayra")."""
+    return _FINAL_H.sub("", _ARTICLE_PREFIX.sub("", key))
 
 
 def _worth_fuzzy(row: tuple) -> bool:

@@ -6,7 +6,9 @@ import re
 from dataclasses import replace
 
 from sitreps.geo.gazetteer import Place, open_gazetteer
+from sitreps.geo.normalize import name_key
 from sitreps.geo.resolve import ArticleGeography, PlaceMention, contains
+from sitreps.geo.toponyms import place_words
 from sitreps.records import Location
 
 # Words before a place that make it the place of occurrence.
@@ -42,6 +44,8 @@ OCCURRENCE_CUES = frozenset(
 )
 # Words before a place that make it something the event is about, not where it happened.
 ABOUT_CUES = frozenset({"to", "from", "for", "against", "with", "by", "towards", "toward"})
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+_POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,2}")
 _BASED = re.compile(r"^-?\s*(?:based|backed|led|born|made|owned|funded|supported)\b")
 
 
@@ -135,11 +139,28 @@ def _distance(group: list[PlaceMention], anchor: int) -> int:
 
 def event_locations(geo: ArticleGeography, start: int, end: int, anchor: int) -> list[Location]:
     """Places where the event of sentence [start, end) with trigger at ``anchor`` happened."""
+    chosen = event_place_mentions(geo, start, end, anchor)
+    if not chosen:
+        return []
+    known = [m for m in geo.mentions if start <= m.start and m.end <= end and m.place]
+    return _to_locations(geo, chosen, known)
+
+
+def event_place_mentions(
+    geo: ArticleGeography, start: int, end: int, anchor: int
+) -> list[PlaceMention]:
+    """The place mentions of sentence [start, end) where its event (trigger at ``anchor``)
+    happened: one coordinated group, possibly with unknown names; ``[]`` when none."""
     inside = [
         (i, m)
         for i, m in enumerate(geo.mentions)
-        if start <= m.start and m.end <= end and not _BASED.match(geo.text[m.end : m.end + 12])
+        if start <= m.start
+        and m.end <= end
+        and not _BASED.match(geo.text[m.end : m.end + 12])
+        and not _country_as_actor(geo.text, m)
+        and not m.in_name
     ]
+    inside = _without_possessors(geo.text, inside)
     if not inside:
         return []
     groups = _groups(inside)
@@ -152,12 +173,51 @@ def event_locations(geo: ArticleGeography, start: int, end: int, anchor: int) ->
             for g in groups
             if _cue(g) not in ABOUT_CUES and _cue(g) != "of" and not _modifier(geo.text, g[-1])
         ]
-    occurrence = [g for g in occurrence if any(m.place or m.cue == "list" for m in g)]
+    occurrence = [g for g in occurrence if any(m.place or m.cue for m in g)]
     if not occurrence:
         return []
     occurrence = _most_specific(occurrence)
-    chosen = min(occurrence, key=lambda g: _distance(g, anchor))
-    return _to_locations(geo, chosen)
+    return min(occurrence, key=lambda g: _distance(g, anchor))
+
+
+def _country_as_actor(text: str, mention: PlaceMention) -> bool:
+    """ "The US said", "US troops", "supported by the US and UK", "outside the US embassy":
+    a country named without a locative cue, or before an actor noun, is an actor or a
+    nationality, not where the event happened."""
+    if mention.place is None or mention.place.feature != "country":
+        return False
+    if mention.cue is None:
+        return True
+    following = _NEXT_WORD.match(text, mention.end)
+    return following is not None and name_key(following.group(1)) in place_words("actor_nouns")
+
+
+def _without_possessors(
+    text: str, inside: list[tuple[int, PlaceMention]]
+) -> list[tuple[int, PlaceMention]]:
+    """ "in Mogadishu's Wadajir district", "in Venezuela's Portuguesa state": the possessor
+    holds the place; the possessed place takes over its cue."""
+    kept: list[tuple[int, PlaceMention]] = []
+    carried: str | None = None
+    for k, (index, mention) in enumerate(inside):
+        if carried is not None and mention.cue not in OCCURRENCE_CUES:
+            mention = replace(mention, cue=carried)
+        carried = None
+        follower = inside[k + 1][1] if k + 1 < len(inside) else None
+        if follower is not None and _POSSESSIVE.fullmatch(text[mention.end : follower.start]):
+            carried = mention.cue
+            continue
+        kept.append((index, mention))
+    return kept
+
+
+def _nearby_known(mention: PlaceMention, known: list[PlaceMention]) -> PlaceMention | None:
+    """The known town or area of the sentence closest to an unknown name (countries, which
+    the caller falls back to anyway, are left out)."""
+    candidates = [m for m in known if m.place is not None and m.place.feature != "country"]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda m: abs(m.start - mention.start))
 
 
 def _modifier(text: str, mention: PlaceMention) -> bool:
@@ -180,16 +240,26 @@ def _most_specific(groups: list[list[PlaceMention]]) -> list[list[PlaceMention]]
     return kept or groups
 
 
-def _to_locations(geo: ArticleGeography, group: list[PlaceMention]) -> list[Location]:
+def _to_locations(
+    geo: ArticleGeography, group: list[PlaceMention], known: list[PlaceMention]
+) -> list[Location]:
     known_countries = {m.place.country for m in group if m.place and m.place.country}
     fallback_country = (
         next(iter(known_countries)) if len(known_countries) == 1 else geo.focus_country
     )
+    lone_unknown = not known_countries
     locations: list[Location] = []
     seen: set[tuple[str, int | None]] = set()
     for mention in group:
+        nearby = _nearby_known(mention, known) if lone_unknown and mention.place is None else None
         if mention.place is not None:
             location = _location(mention, mention.place)
+        elif nearby is not None and nearby.place is not None:
+            # an unknown village: degrade to the town or area the sentence names with it
+            near = nearby.place.feature == "place"
+            location = _location(replace(mention, near=near), nearby.place).model_copy(
+                update={"text": mention.text}
+            )
         elif fallback_country:
             location = country_location(geo, fallback_country).model_copy(
                 update={"text": mention.text}

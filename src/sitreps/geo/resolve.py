@@ -20,6 +20,10 @@ from sitreps.geo.toponyms import Toponym, find_toponyms, tokenize
 
 FEATURE_PRIOR = {"country": 20.0, "region": 12.0, "admin1": 10.0, "admin2": 5.0}
 MIN_SCORE = 6.0
+MIN_TOWN_POPULATION = 500
+NEIGHBOUR_BONUS, NEIGHBOUR_CAP = 1.5, 4.5  # per other place of the story nearby, at most
+NEIGHBOUR_KM = 200.0
+DEMONYM_VOTE = 0.3  # "Syrian", "British": often an actor's nationality, weak place evidence
 _DATELINE = re.compile(
     r"^\s*([A-Z][A-Za-z' .-]{1,40}?)(?:,\s*[A-Z][A-Za-z .]{1,30})?\s*"
     r"(?:\([^)]{1,30}\)\s*)?[—–-]{1,2}\s"
@@ -38,6 +42,7 @@ class PlaceMention:
     cue: str | None = None
     next_in_list: int | None = None
     list_joiner: str | None = None
+    in_name: bool = False  # inside an organisation's name: never a place of occurrence
 
 
 @dataclass
@@ -62,9 +67,18 @@ def _km(a: Place, b: Place) -> float | None:
     return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
+def _within(a: Place, b: Place, km: float) -> bool:
+    """``a`` and ``b`` less than ``km`` apart (a cheap latitude test first)."""
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return False
+    if abs(a.lat - b.lat) * 111.2 > km:
+        return False
+    return distance_km(a.lat, a.lon, b.lat, b.lon) < km
+
+
 def contains(outer: Place, inner: Place) -> bool:
     """``inner`` lies in ``outer`` (same place counts as inside)."""
-    if outer == inner:
+    if outer is inner or outer == inner:
         return True
     if outer.feature == "country":
         return inner.country == outer.country and inner.feature != "country"
@@ -90,15 +104,28 @@ def contains(outer: Place, inner: Place) -> bool:
 _MODIFIED_NOUN = re.compile(r"[ \t]+(?:[a-z]|[A-Z][a-z]+\b(?![,.]))")
 
 
+# Cues that put the story in a country ("in Syria", "across Iraq", "the province of X").
+_WHERE_CUES = frozenset(
+    "in at across inside within throughout into near around outside over entered reached "
+    "captured seized besieged bombed shelled attacked".split()
+)
+
+
 def _country_mention_weight(text: str, toponym: Toponym) -> float:
-    """How much a country mention says about where the story is: "in Syria" much, a
-    modifier ("US soldiers", "UK Foreign Office", "Russia's move") little."""
-    if toponym.cue:
+    """How much a country mention says about where the story is: "in Syria" much; a country
+    named as an actor ("the US said", "supported by the US") or a modifier ("US soldiers",
+    "UK Foreign Office", "Russia's move") little: actors' nationalities are not places."""
+    cue = toponym.cue or ""
+    if toponym.in_name:
+        return 0.3
+    if cue in _WHERE_CUES or cue.endswith(" of"):
         return 1.5
+    if cue == "list":
+        return 1.0
     after = text[toponym.end : toponym.end + 20]
-    if after.startswith(("'s", "’s")) or _MODIFIED_NOUN.match(after):
-        return 0.4
-    return 1.0
+    if after.startswith(("'s", "’s", "-")) or _MODIFIED_NOUN.match(after):
+        return 0.3
+    return 0.6
 
 
 class Geocoder:
@@ -112,7 +139,11 @@ class Geocoder:
         votes = self._country_votes(text, toponyms)
         focus = max(votes, key=votes.get) if votes else None
         first = [self._resolve(t, toponyms, [], votes, focus, None) for t in toponyms]
-        settled = [m.place for m in first if m.place is not None and m.place.feature != "country"]
+        settled = [
+            (t, m.place)
+            for t, m in zip(toponyms, first, strict=True)
+            if m.place is not None and m.place.feature != "country"
+        ]
         mentions = [self._resolve(t, toponyms, first, votes, focus, settled) for t in toponyms]
         return ArticleGeography(text, mentions, focus, votes, self.gaz)
 
@@ -139,7 +170,7 @@ class Geocoder:
         for token in tokenize(text):
             code = demonym_code(token.text) if token.text[:1].isupper() else None
             if code:
-                votes[code] += 0.5
+                votes[code] += DEMONYM_VOTE
         dateline = _DATELINE.match(text[:120])
         if dateline:
             places = self.gaz.lookup(dateline.group(1).strip())
@@ -156,7 +187,7 @@ class Geocoder:
         first: list[PlaceMention],
         votes: dict[str, float],
         focus: str | None,
-        settled: list[Place] | None,
+        settled: list[tuple[Toponym, Place]] | None,
     ) -> PlaceMention:
         mention = PlaceMention(
             toponym.start,
@@ -169,6 +200,7 @@ class Geocoder:
             toponym.cue,
             toponym.next_in_list,
             toponym.list_joiner,
+            toponym.in_name,
         )
         if not toponym.candidates:
             return mention
@@ -209,12 +241,13 @@ class Geocoder:
         votes: dict[str, float],
         focus: str | None,
         container: Place | None,
-        settled: list[Place] | None,
+        settled: list[tuple[Toponym, Place]] | None,
     ) -> tuple[float, list[str], Candidate]:
         place = cand.place
         reasons = []
         if place.feature == "place":
-            score = 1.0 + 1.5 * math.log10(place.population + 10)
+            # cities500 lists places of 500+ people; a population of 0 means "not recorded"
+            score = 1.0 + 1.5 * math.log10(max(place.population, MIN_TOWN_POPULATION) + 10)
             reasons.append(f"town of {place.population:,}")
             if cand.alias_kind == ALIAS_ALTERNATE:
                 score -= 1.0
@@ -254,8 +287,9 @@ class Geocoder:
                 score += 2.0
                 reasons.append(f"{place.country} is mentioned")
             elif focus and place.population < 100_000:
-                # a village abroad that the story never places abroad is almost never meant
-                score -= 5.0
+                # a village abroad that the story never places abroad is almost never meant;
+                # how sure depends on how clearly the story is placed
+                score -= 5.0 if votes.get(focus, 0) >= 1.5 else 2.0
                 reasons.append(f"{place.country} is foreign to a {focus} story")
             if cand.fuzzy and place.country != focus:
                 score -= 4.0
@@ -266,18 +300,32 @@ class Geocoder:
             else:
                 score -= 2.0
         if settled and place.feature != "country":
-            near = [
-                p for p in settled if p != place and (km := _km(p, place)) is not None and km < 200
-            ]
-            if near:
-                score += 1.5
-                reasons.append(f"near {near[0].name}")
+            score += self._neighbourhood(place, toponym, settled, reasons)
         return score, reasons, cand
+
+    @staticmethod
+    def _neighbourhood(
+        place: Place, toponym: Toponym, settled: list[tuple[Toponym, Place]], reasons: list[str]
+    ) -> float:
+        """Other places of the story near this reading (towns within 200 km) or inside it
+        (an area holding them): "Gainesville" among Atlanta and Athens is the Georgian one."""
+        key = name_key(toponym.text)
+        others = {id(p): p for t, p in settled if p is not place and name_key(t.text) != key}
+        near = [p for p in others.values() if _within(p, place, NEIGHBOUR_KM)]
+        inside = (
+            [p for p in others.values() if contains(place, p)] if place.feature != "place" else []
+        )
+        bonus = min(NEIGHBOUR_CAP, NEIGHBOUR_BONUS * len({p.name for p in near + inside}))
+        if bonus:
+            reasons.append(f"near {(near + inside)[0].name} (+{bonus:.1f})")
+        return bonus
 
 
 def _dominant(place: Place, candidates: tuple[Candidate, ...]) -> bool:
     others = [
-        c.place.population for c in candidates if c.place.feature == "place" and c.place != place
+        c.place.population
+        for c in candidates
+        if c.place.feature == "place" and c.place is not place
     ]
     return bool(others) and place.population >= 20 * max(others)
 

@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+import yaml
+
 from sitreps.geo.demonyms import country_code, demonym_code
-from sitreps.geo.gazetteer import ALIAS_CURATED, Candidate, Gazetteer, open_gazetteer
+from sitreps.geo.gazetteer import (
+    ALIAS_CURATED,
+    DATA_DIR,
+    Candidate,
+    Gazetteer,
+    open_gazetteer,
+)
 from sitreps.geo.normalize import name_key
 
 if TYPE_CHECKING:
@@ -198,6 +207,8 @@ _ADMIN_SUFFIXES = {
     "neighbourhood": "place",
     "neighborhood": "place",
     "suburb": "place",
+    "countryside": "admin1",  # "the Idlib countryside": the province outside its capital
+    "desert": "admin1",
 }
 _NEAR_BEFORE = re.compile(
     r"(?:\bnear|\boutside|\bnearby|\bclose to|\boutskirts of|\bvicinity of|\bnorth of|"
@@ -210,7 +221,8 @@ _OF_PATTERN = re.compile(
     r"central|coastal|restive|besieged|ancient|capital|key|strategic|desert)\s+)*"
     r"(?P<kind>city|town|village|port|capital|province|region|district|state|county|"
     r"governorate|area|suburb|neighbourhood|neighborhood|camp|municipality|locality|"
-    r"settlement|oblast|island|hamlet)\s+of\s+$",
+    r"settlement|oblast|island|hamlet|countryside|outskirts|suburbs|areas|centre|center|"
+    r"heart|streets|desert|villages|towns)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _FUNCTION_WORDS = frozenset(
@@ -234,6 +246,15 @@ _PART_OF = re.compile(
     r"\s+(?:of|in)\s+(?:the\s+)?|\s*\(\s*",
     re.IGNORECASE,
 )
+# "Islamic State of Iraq and Syria", "Bank of England", "University of Nairobi": the places
+# after "of" belong to an organisation's name (group 1 is blocked as a toponym).
+_ORGANISATION_OF = re.compile(
+    r"\b(?:(?!The )[A-Z][a-z]+ State|Army|Front|Council|Bank|University|College|Ministry|Department|Movement|"
+    r"Brigades?|Battalions?|League|Emirate|Caliphate|Party|Institute|Organi[sz]ation|Office|"
+    r"Command|Authority|Federation|Association|Court|Church|Chamber|Museum|School)"
+    r" of (?:the )?([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*(?:(?: and|,) (?:the )?[A-Z][\w’'-]+)*)"
+)
+_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b")
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”]\s*$|^\s*$")
 
 
@@ -267,6 +288,7 @@ class Toponym:
     next_in_list: int | None = None  # index of the toponym after ", " / " and "
     list_joiner: str | None = None  # "," / "and" / "or"
     from_entity: bool = False
+    in_name: bool = False  # inside an organisation's name ("Islamic State of Iraq")
 
     @property
     def known(self) -> bool:
@@ -274,6 +296,12 @@ class Toponym:
 
 
 def tokenize(text: str) -> list[Token]:
+    """Word tokens with offsets (a possessive "'s" is cut off)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8)  # the scanner and the country votes tokenise the same article
+def _tokens(text: str) -> tuple[Token, ...]:
     tokens = []
     for match in _TOKEN.finditer(text):
         start, end = match.span()
@@ -282,7 +310,7 @@ def tokenize(text: str) -> list[Token]:
             end -= 2
             word = word[:-2]
         tokens.append(Token(start, end, word))
-    return tokens
+    return tuple(tokens)
 
 
 class _Scanner:
@@ -295,6 +323,7 @@ class _Scanner:
         self.lower_words = {t.text.lower() for t in self.tokens if t.text.islower()}
         self.surnames = self._surnames()
         self.blocked: list[tuple[int, int]] = []
+        self.organisation_tails = [m.span(1) for m in _ORGANISATION_OF.finditer(text)]
         self.locations: list[tuple[int, int]] = []
         for start, end, label in entities or ():
             if label in {"GPE", "LOC", "FAC"}:
@@ -454,6 +483,17 @@ def _strength(candidates: tuple[Candidate, ...]) -> int:
     return best
 
 
+@cache
+def place_words(part: str) -> frozenset[str]:
+    """One list of ``data/place_words.yaml`` (heads, kinds, verbs, actor_nouns), normalised."""
+    data = yaml.safe_load(DATA_DIR.joinpath("place_words.yaml").read_text(encoding="utf-8"))
+    return frozenset(name_key(w) for w in (data or {}).get(part) or ())
+
+
+def _place_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    return place_words("heads"), place_words("kinds"), place_words("verbs")
+
+
 def find_toponyms(
     text: str,
     entities: list[tuple[int, int, str]] | None = None,
@@ -471,6 +511,7 @@ def find_toponyms(
             token_index.append((i, j))
     _add_entity_only(scan, toponyms, token_index)
     _add_unknown_list_members(scan, toponyms, token_index)
+    _add_cued_unknowns(scan, toponyms, token_index)
     order = sorted(range(len(toponyms)), key=lambda k: toponyms[k].start)
     toponyms = [toponyms[k] for k in order]
     token_index = [token_index[k] for k in order]
@@ -503,6 +544,7 @@ def _judge(
     if scan.overlaps(scan.blocked, start, end) and not scan.overlaps(scan.locations, start, end):
         return None
     toponym = _with_context(scan, i, j, candidates)
+    toponym.in_name = scan.overlaps(scan.organisation_tails, start, end)
     strength = _strength(candidates)
     is_country = any(c.place.feature == "country" for c in candidates)
     in_entity = scan.overlaps(scan.locations, start, end)
@@ -555,14 +597,24 @@ def _follows_list(text: str, previous_end: int, start: int) -> bool:
     return re.fullmatch(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?", gap) is not None and gap.strip() != ""
 
 
+def _may_have_cue(before: str) -> bool:
+    """Cheap test: can ``_NEAR_BEFORE`` or ``_OF_PATTERN`` match at the end of ``before``?"""
+    tail = before[-24:].rstrip().lower()
+    if tail.endswith("the"):
+        tail = tail[:-3].rstrip()
+    return tail.endswith(("of", "near", "outside", "nearby", "close to"))
+
+
 def _with_context(scan: _Scanner, i: int, j: int, candidates: tuple[Candidate, ...]) -> Toponym:
     start, end = scan.tokens[i].start, scan.tokens[j].end
     toponym = Toponym(start, end, scan.text[start:end], candidates)
     before = scan.text[max(0, start - 80) : start]
-    if _NEAR_BEFORE.search(before):
+    if not _may_have_cue(before):
+        before = ""  # the regular expressions below are costly: most names have no such cue
+    if before and _NEAR_BEFORE.search(before):
         toponym.near = True
         toponym.cue = "near"
-    of_match = _OF_PATTERN.search(before)
+    of_match = _OF_PATTERN.search(before) if before else None
     if of_match:
         toponym.cue = toponym.cue or f"{of_match.group('kind').lower()} of"
         kind = _ADMIN_SUFFIXES.get(of_match.group("kind").lower(), "place")
@@ -637,6 +689,84 @@ def _add_unknown_list_members(
                 token_index.append((k, k))
                 taken.add(k)
             k += 1
+
+
+def _add_cued_unknowns(
+    scan: _Scanner, toponyms: list[Toponym], token_index: list[tuple[int, int]]
+) -> None:
+    """Names no gazetteer knows that the context makes places: "the village of Shalaf",
+    "the Bayaa neighborhood", "Huwaysis area", "entered Tal Bizam", "at Khirbet al-Joz".
+
+    They are kept without candidates; the event-location step reports them at the level of
+    a known place near them in the sentence, or of the country.
+    """
+    heads, kinds, verbs = _place_words()
+    taken = {k for first, last in token_index for k in range(first, last + 1)}
+    i = 0
+    while i < len(scan.tokens):
+        j = _unknown_run(scan, i, taken)
+        if j is None:
+            i += 1
+            continue
+        toponym = _with_context(scan, i, j, ())
+        if _names_a_place(scan, i, j, toponym, heads, kinds, verbs):
+            toponym.cue = toponym.cue or "named place"
+            toponyms.append(toponym)
+            token_index.append((i, j))
+            taken.update(range(i, j + 1))
+        i = j + 1
+
+
+def _unknown_run(scan: _Scanner, i: int, taken: set[int]) -> int | None:
+    """Last token of the capitalised name starting at token i, if it is free and plausible."""
+    token = scan.tokens[i]
+    if i in taken or not token.capitalised or not scan._is_name_word(i):
+        return None
+    if token.text in {"The", "A", "An"} or _CONTRACTION.match(token.text):
+        return None
+    j = i
+    while j + 1 < len(scan.tokens) and j + 1 - i < MAX_TOKENS and j + 1 not in taken:
+        if not scan._joined(i, j + 1):
+            break
+        j += 1
+    while j > i and not scan.tokens[j].capitalised:
+        j -= 1
+    start, end = scan.tokens[i].start, scan.tokens[j].end
+    if (
+        scan.overlaps(scan.blocked, start, end)
+        or scan.overlaps(scan.organisation_tails, start, end)
+        or (i == j and name_key(token.text) in scan.surnames)
+    ):
+        return None
+    return j
+
+
+def _names_a_place(
+    scan: _Scanner,
+    i: int,
+    j: int,
+    toponym: Toponym,
+    heads: frozenset[str],
+    kinds: frozenset[str],
+    verbs: frozenset[str],
+) -> bool:
+    word, _ = scan.preceding_word(i)
+    if word in _TITLES or scan.after_capitalised_common_word(i):
+        return False
+    if toponym.kind_hint is not None and (toponym.cue or "").endswith(" of"):
+        return True  # "the village of Shalaf", "the town of Kafr Nabuda"
+    after = j + 1
+    if after < len(scan.tokens) and name_key(scan.tokens[after].text) in kinds:
+        gap = scan.text[scan.tokens[j].end : scan.tokens[after].start]
+        if gap == " " and not scan.tokens[after].capitalised:
+            return True  # "the Bayaa neighborhood", "Huwaysis area"
+    if word in verbs:
+        return True  # "entered Tal Bizam"
+    apposition = _APPOSITION.match(scan.text, scan.tokens[j].end)
+    if apposition and name_key(apposition.group(1)) in kinds:
+        return True  # "Tahrawa, a village near Mosul"
+    head = name_key(scan.tokens[i].text) in heads and j > i
+    return head and (word in _LOCATIVE or toponym.cue is not None)
 
 
 def _link_lists(
