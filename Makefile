@@ -8,7 +8,9 @@ DB ?= sitreps.db
 
 .PHONY: demo test lint install gazetteer clean
 
-install: $(STAMP) $(GAZETTEER)
+WEB := src/sitreps/serve/static/vendor/versions.json
+
+install: $(STAMP) $(GAZETTEER) $(WEB)
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +22,12 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 # The gazetteer index is built at install time from the pinned PyPI packages, never downloaded.
 $(GAZETTEER): $(STAMP) src/sitreps/data/places.yaml src/sitreps/geo/gazetteer.py
 	$(BIN)/sitreps gazetteer build --output $(GAZETTEER)
+
+# The dashboard's front-end libraries (pinned in web/package-lock.json) are copied into the
+# package (git-ignored): `sitreps serve` needs nothing from the network.
+$(WEB): web/package.json web/package-lock.json web/build.mjs
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
+	node web/build.mjs
 
 demo: install
 	rm -f $(DB) $(DB)-wal $(DB)-shm

@@ -78,3 +78,98 @@ def test_arrests_during_a_protest_are_its_intervention():
 def test_same_incident_across_articles():
     assert same_incident(_event(1, location=HOMS), _event(2, location=SYRIA, date="2015-10-01"))
     assert not same_incident(_event(1, location=HOMS), _event(2, location=ALEPPO))
+
+
+# ------------------------------------------- reports coded differently, places named twice
+
+from sitreps.link import (  # noqa: E402
+    choose_incident,
+    compatible_event_types,
+    cross_type_rules,
+    plan_merge,
+)
+
+RAQQA = Location(name="Raqqa", geonameid=163915, country="SY", lat=35.95, lon=39.01,
+                 precision="place")  # fmt: skip
+UK = Actor(name="Military Forces of the United Kingdom", country="GB",
+           kind=ActorKind.STATE_FORCES, text="British soldier")  # fmt: skip
+IS = Actor(name="Islamic State", kind=ActorKind.REBELS, text="Isis")
+
+
+def _coded(n: int, article: str, *, etype: str, sub: str, date: str = "2018-03-30",
+           location: Location = SYRIA, actors: tuple = (UK, IS)) -> Event:  # fmt: skip
+    actor1, actor2 = (list(actors) + [None, None])[:2]
+    return Event(
+        id=f"x{n}", event_type=etype, sub_event_type=sub, date=date, date_precision="day",
+        actor1=actor1, actor2=actor2, location=location,
+        evidence=[Evidence(text=f"sentence {n}", start=0, end=9)], article=ArticleRef(id=article),
+        confidence=0.7,
+    )  # fmt: skip
+
+
+def test_one_death_coded_as_a_clash_and_a_bombing_is_one_incident():
+    clash = _coded(1, "a1", etype="Battles", sub="Armed clash")
+    bomb = _coded(2, "a2", etype="Explosions/Remote violence",
+                  sub="Remote explosive/landmine/IED", date="2018-03-31")  # fmt: skip
+    assert choose_incident(bomb, [clash]) == "x1"
+    assert "Battles" in compatible_event_types(bomb)
+
+
+def test_differently_coded_reports_need_the_same_two_actors_and_close_dates():
+    clash = _coded(1, "a1", etype="Battles", sub="Armed clash", location=RAQQA)
+    one_shared = _coded(2, "a2", etype="Explosions/Remote violence",
+                        sub="Remote explosive/landmine/IED", location=RAQQA, actors=(UK,))  # fmt: skip
+    assert choose_incident(one_shared, [clash]) is None  # a front: same forces, same town
+    later = _coded(3, "a3", etype="Explosions/Remote violence",
+                   sub="Remote explosive/landmine/IED", location=RAQQA, date="2018-04-02")  # fmt: skip
+    assert choose_incident(later, [clash]) is None
+    protest = _coded(4, "a4", etype="Protests", sub="Peaceful protest", location=RAQQA)
+    assert choose_incident(protest, [clash]) is None  # no group holds both sub-types
+    territory = _coded(5, "a5", etype="Battles", sub="Non-state actor overtakes territory",
+                       location=RAQQA, actors=(IS,))  # fmt: skip
+    assert choose_incident(territory, [clash]) is None  # other sub-type, one actor in common
+
+
+def test_the_cross_type_groups_name_codebook_sub_types():
+    rules = cross_type_rules()
+    assert rules.compatible("Armed clash", "Remote explosive/landmine/IED")
+    assert rules.compatible("Peaceful protest", "Violent demonstration")
+    assert not rules.compatible("Peaceful protest", "Air/drone strike")
+    assert rules.max_days >= 0
+
+
+def test_one_place_name_resolved_to_two_gazetteer_entries_is_one_place():
+    england = Location(name="Salisbury", geonameid=2638664, country="GB", admin1="England",
+                       lat=51.07, lon=-1.79, precision="place")  # fmt: skip
+    maryland = Location(name="Salisbury", geonameid=4368711, country="US", admin1="Maryland",
+                        lat=38.36, lon=-75.60, precision="place")  # fmt: skip
+    poison = {"etype": "Explosions/Remote violence", "sub": "Chemical weapon", "actors": ()}
+    first = _coded(1, "a1", location=england, **poison)
+    assert choose_incident(_coded(2, "a2", location=maryland, **poison), [first]) == "x1"
+    # one place, but a month later: another happening
+    later = _coded(3, "a3", location=maryland, date="2018-04-30", **poison)
+    assert choose_incident(later, [first]) is None
+
+
+def test_a_bridging_report_merges_two_incidents_that_agree():
+    syria_side = Actor(name="Military Forces of Syria", country="SY", kind=ActorKind.STATE_FORCES,
+                       text="regime forces")  # fmt: skip
+    russia = Actor(name="Military Forces of Russia", country="RU", kind=ActorKind.STATE_FORCES,
+                   text="Russian jets")  # fmt: skip
+    civilians = Actor(name="Civilians (Syria)", country="SY", kind=ActorKind.CIVILIANS,
+                      text="civilians")  # fmt: skip
+    strike = {"etype": "Explosions/Remote violence", "sub": "Air/drone strike"}
+    a = _coded(1, "a1", location=HOMS, actors=(syria_side, civilians), **strike)
+    b = _coded(2, "a2", location=HOMS, actors=(russia,), **strike).model_copy(
+        update={"incident_id": "x2"}
+    )
+    told_by_russia = _coded(3, "a3", actors=(russia, syria_side), **strike)
+    d = told_by_russia.model_copy(update={"incident_id": "x2"})
+    a = a.model_copy(update={"incident_id": "x1"})
+    bridge = _coded(4, "a4", location=HOMS, actors=(russia, syria_side), **strike)
+    assert plan_merge(bridge, {"x1": [a], "x2": [b, d]}) == ("x1", ["x2"])
+    # without the report that shares an actor with the first incident, nothing ties them
+    assert plan_merge(bridge, {"x1": [a], "x2": [b]}) == ("x1", [])
+    # an incident at another place is never absorbed, whatever the bridge says
+    elsewhere = b.model_copy(update={"location": ALEPPO})
+    assert plan_merge(bridge, {"x1": [a], "x2": [elsewhere, d]}) == ("x1", [])

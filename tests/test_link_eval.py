@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
+from pgserver import pg_server_url, pg_url  # noqa: F401 (fixtures, for link_db)
 from sitreps.evaluate.linking import (
     DEFAULT_LABELS,
     SIDE_FIELDS,
@@ -212,3 +213,69 @@ def test_the_seed_russian_statements_are_one_incident(pipeline, seed_path, tmp_p
         holding = [e for e in stored if starts & {ev.start for ev in e.evidence}]
         assert len({e.incident_id for e in holding}) == 1
         assert starts <= {ev.start for ev in holding[0].evidence}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def link_db(request, tmp_path) -> str:
+    """A database for linking in the store: a SQLite file, then a PostgreSQL schema (skipped
+    where no server can be started, as in tests/test_store_pg.py; CI fails instead)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "link.db")
+    return request.getfixturevalue("pg_url")
+
+
+HOMS_PLACE = Location(name="Homs", geonameid=169577, country="SY", admin1="Homs", lat=34.72,
+                      lon=36.72, precision="place")  # fmt: skip
+REGIME = Actor(name="Military Forces of Syria", country="SY", kind=ActorKind.STATE_FORCES,
+               text="regime forces")  # fmt: skip
+RUSSIA = Actor(name="Military Forces of Russia", country="RU", kind=ActorKind.STATE_FORCES,
+               text="Russian jets")  # fmt: skip
+
+
+def _told(n: int, location: Location, actors: tuple, *, etype: str = "Explosions/Remote violence",
+          sub: str = "Air/drone strike", date: str = "2015-10-01"):  # fmt: skip
+    """An article of one sentence and the events coded from it (one)."""
+    from sitreps.records import Article
+
+    article = Article(id=f"art{n}", input=f"art{n}.txt", text="A strike was reported.")
+    event = Event(
+        id=f"s{n}", event_type=etype, sub_event_type=sub, date=date, date_precision="day",
+        actor1=actors[0], actor2=actors[1] if len(actors) > 1 else None, location=location,
+        evidence=[Evidence(text="A strike was reported.", start=0, end=22)],
+        article=ArticleRef(id=article.id), confidence=0.7,
+    )  # fmt: skip
+    return article, [event]
+
+
+def test_a_bridging_report_merges_incidents_in_the_store(link_db):
+    """Told from the Syrian side and from the Russian side, one strike starts as two
+    incidents; a report naming both sides joins them into one, rows and records alike."""
+    civilians = Actor(name="Civilians (Syria)", country="SY", kind=ActorKind.CIVILIANS,
+                      text="civilians")  # fmt: skip
+    with open_store(link_db) as store:
+        for n, location, actors in (
+            (1, HOMS_PLACE, (REGIME, civilians)),  # the Syrian side's account
+            (2, HOMS_PLACE, (RUSSIA,)),  # the Russian side's: no actor in common, apart
+            (3, SYRIA, (RUSSIA, REGIME)),  # told at country level: joins the Russian account
+        ):
+            store.save_article(*_told(n, location, actors))
+        assert len({e.incident_id for e in store.events()}) == 2
+        [linked] = store.save_article(*_told(4, HOMS_PLACE, (RUSSIA, REGIME)))
+        assert {e.incident_id for e in store.events()} == {linked.incident_id} == {"s1"}
+        rows = store.conn.execute("SELECT DISTINCT incident_id FROM events").fetchall()
+        assert [r["incident_id"] for r in rows] == ["s1"]
+        assert store.counts()["incidents"] == 1
+        assert store.incident("s1").reports == 4
+
+
+def test_reports_coded_with_different_types_link_in_the_store(link_db):
+    """A clash in one report and a bombing in another, same two actors, one day apart."""
+    with open_store(link_db) as store:
+        store.save_article(*_told(1, SYRIA, (RUSSIA, REGIME), etype="Battles", sub="Armed clash"))
+        [bomb] = store.save_article(
+            *_told(
+                2, SYRIA, (RUSSIA, REGIME), sub="Remote explosive/landmine/IED", date="2015-10-02"
+            )  # fmt: skip
+        )
+        assert bomb.incident_id == "s1"
+        assert store.incident("s1").reports == 2

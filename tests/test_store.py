@@ -273,7 +273,8 @@ def test_a_version_1_database_is_upgraded(tmp_path):
         assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert upgraded.counts()["articles"] == 1
         names = {r[0] for r in upgraded.conn.execute("SELECT name FROM sqlite_master")}
-        assert {"events_admin1", "events_sub_type", "events_country_date"} <= names
+        assert {"events_admin1", "events_sub_type", "events_country_day", "events_box"} <= names
+        assert "events_lat_lon" not in names  # replaced by migration 5
 
 
 @pytest.mark.parametrize(
@@ -283,7 +284,8 @@ def test_a_version_1_database_is_upgraded(tmp_path):
         (EventFilter(admin1="Homs"), "events_admin1"),
         (EventFilter(sub_event_type="Air/drone strike"), "events_sub_type"),
         (EventFilter(min_fatalities=100), "events_fatalities"),
-        (EventFilter(near=(34.7, 36.7, 10)), "events_lat_lon"),
+        (EventFilter(near=(34.7, 36.7, 10)), "events_box"),
+        (EventFilter(bbox=(34, 36, 35, 37)), "events_box"),
     ],
 )
 def test_filters_use_an_index(store, flt, index):

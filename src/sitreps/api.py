@@ -8,7 +8,8 @@
             print(incident.date, incident.fatalities_best, incident.reports)
 
 Filters are the ones of `sitreps events` (see docs/store.md); a bad value raises
-`sitreps.store.FilterError` (a ValueError) naming the filter.
+`sitreps.store.FilterError` (a ValueError) naming the filter. A `postgresql://` URL opens a
+PostgreSQL database instead of a file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitreps.dialects import is_database_url, redact
 from sitreps.records import Event
 from sitreps.store import EventFilter, Incident, Store
 
@@ -59,9 +61,10 @@ class Database:
     """A sitreps database opened for reading (and for ingesting through `store`)."""
 
     def __init__(self, path: str | Path, *, create: bool = False):
-        path = Path(path)
-        if not create and not path.exists():
-            raise FileNotFoundError(f"no sitreps database at {path}")
+        if not is_database_url(path):
+            path = Path(path)
+            if not create and not path.exists():
+                raise FileNotFoundError(f"no sitreps database at {path}")
         self.path = path
         self.store = Store(path)
 
@@ -91,7 +94,7 @@ class Database:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Database({str(self.path)!r})"
+        return f"Database({redact(self.path)!r})"
 
 
 def make_filter(**filters) -> EventFilter:
@@ -108,5 +111,6 @@ def make_filter(**filters) -> EventFilter:
 
 
 def open_database(path: str | Path, *, create: bool = False) -> Database:
-    """Open a sitreps database; a missing file is an error unless create=True."""
+    """Open a sitreps database, a file or a `postgresql://` URL; a missing file is an error
+    unless create=True (a PostgreSQL database must exist; its tables are created)."""
     return Database(path, create=create)

@@ -56,6 +56,7 @@ class ExtractMode(StrEnum):
 
 
 DEFAULT_DB = "sitreps.db"
+DB_HELP = "SQLite database file, or a postgresql://user@host:port/dbname URL."
 PathsArg = typer.Argument(
     ..., help="Files, directories, globs, http(s) URLs (pages or feeds), or '-' for standard input."
 )
@@ -125,15 +126,15 @@ def _report_errors(errors: list[DocumentError]) -> None:
 
 WorkersOption = typer.Option(
     None, "--workers", "-w", min=1,
-    help="Worker processes, each with its own loaded pipeline (default: all cores). "
-    "1 codes in this process.",
+    help="Worker processes, each with its own loaded pipeline (default: one per core when "
+    "there are more than 20 documents, else none). 1 codes in this process.",
 )  # fmt: skip
 
 
 def _coder(include_unreal: bool, fast: bool, workers: int | None):
-    from sitreps.parallel import DocumentCoder, PipelineSettings, default_workers
+    from sitreps.parallel import DocumentCoder, PipelineSettings
 
-    workers = workers or default_workers()
+    # no --workers: the coder codes a few documents in process, more with one worker a core
     settings = PipelineSettings(include_unreal=include_unreal, fast=fast)
     label = "Loading language model and gazetteer…" if workers == 1 else "Starting workers…"
     with err.status(label) if sys.stderr.isatty() else _null():
@@ -191,7 +192,7 @@ def extract(
 @app.command()
 def ingest(
     paths: list[str] = PathsArg,
-    db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite database file."),
+    db: str = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format"),
     all_modalities: bool = typer.Option(False, "--all-modalities"),
     fast: bool = FastOption,
@@ -199,9 +200,10 @@ def ingest(
 ) -> None:  # fmt: skip
     """Code pages into the database. Idempotent: a page already stored is skipped, so an
     interrupted run is resumed by running it again."""
+    from sitreps.dialects import redact
     from sitreps.parallel import RunStats, WorkerCrash, ingest_documents
-    from sitreps.store import open_store
 
+    store = open_db(db)  # before loading the coder: a wrong --db fails at once
     skips = _Skips()
     stats = RunStats()
     errors: list[DocumentError] = []
@@ -212,8 +214,8 @@ def ingest(
             errors.append(result.error)
 
     with (
+        store,
         _coder(all_modalities, fast, workers) as coder,
-        open_store(db) as store,
         _progress("Ingesting") as handle,
     ):
         try:
@@ -221,11 +223,28 @@ def ingest(
         except WorkerCrash as exc:
             stats.finish(coder)
             _report_crash(f"stopped, what was stored is kept: {exc}")
-            err.print(stats.summary() + f" -> {db}", highlight=False, soft_wrap=True)
+            err.print(stats.summary() + f" -> {redact(db)}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from exc
     _report_errors(errors)
     skips.report()
-    err.print(stats.summary() + f" -> {db}", highlight=False, soft_wrap=True)
+    err.print(stats.summary() + f" -> {redact(db)}", highlight=False, soft_wrap=True)
+
+
+def open_db(db: str, *, must_exist: bool = False):
+    """The store at `db` (a file or a postgresql:// URL), or a clear message and exit 1."""
+    import sqlite3
+
+    from sitreps.dialects import is_database_url, redact
+    from sitreps.store import open_store
+
+    if must_exist and not is_database_url(db) and not Path(db).exists():
+        err.print(f"[red]no database at {escape(db)}[/]: run `sitreps ingest` first")
+        raise typer.Exit(1)
+    try:
+        return open_store(db)
+    except (sqlite3.DatabaseError, RuntimeError) as exc:
+        err.print(f"[red]cannot open {escape(redact(db))}[/]: {escape(str(exc))}")
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -474,9 +493,13 @@ def _tty(out) -> bool:
 
 
 def _register_query_commands() -> None:
-    from sitreps import cli_query
+    from sitreps import cli_batch, cli_query
 
     cli_query.register(app)
+    cli_batch.register(app)  # batch, load: Ray is imported only when `batch` runs
+    from sitreps import cli_serve
+
+    cli_serve.register(app)  # serve: FastAPI and uvicorn are imported only when it runs
 
 
 _register_query_commands()

@@ -7,7 +7,6 @@ option, never a traceback.
 from __future__ import annotations
 
 import csv
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,18 +19,20 @@ from rich.table import Table
 from rich.text import Text
 
 from sitreps.cli import (
+    DB_HELP,
     DEFAULT_DB,
     OutputFormat,
     _default_format,
     _tty,
     date_cell,
     err,
+    open_db,
     place_cell,
     write_events,
 )
 from sitreps.export import ExportFormat
 
-DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite database file.")
+DbOption = typer.Option(DEFAULT_DB, "--db", help=DB_HELP)
 CountryOption = typer.Option(None, "--country", help="ISO 3166-1 alpha-2 code (or name).")
 Admin1Option = typer.Option(None, "--admin1", help="First-level region, e.g. 'Homs'.")
 SinceOption = typer.Option(None, "--since", help="Date, inclusive: YYYY-MM-DD, YYYY-MM, YYYY.")
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
 
 
 def events(
-    db: Path = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
+    db: str = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
     since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
     sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
     near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
@@ -82,7 +83,7 @@ def events(
 
 
 def incidents(
-    db: Path = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
+    db: str = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
     since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
     sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
     near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
@@ -103,7 +104,7 @@ def incidents(
 def export(
     export_format: ExportFormat = typer.Option(..., "--format", "-f", help="Export format."),
     output: Path = typer.Option(None, "--output", "-o", help="File (a directory for parquet). Default: standard output."),
-    db: Path = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
+    db: str = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
     since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
     sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
     near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
@@ -138,19 +139,9 @@ def _filter(*, near: str | None, **values):
 
 
 @contextmanager
-def _open(db: Path) -> Iterator:
+def _open(db: str) -> Iterator:
     """The store, or a clear message and exit status 1 (no database, not a database…)."""
-    from sitreps.store import open_store
-
-    if not db.exists():
-        err.print(f"[red]no database at {escape(str(db))}[/]: run `sitreps ingest` first")
-        raise typer.Exit(1)
-    try:
-        store = open_store(db)
-    except (sqlite3.DatabaseError, RuntimeError) as exc:
-        err.print(f"[red]cannot open {escape(str(db))}[/]: {escape(str(exc))}")
-        raise typer.Exit(1) from None
-    with store:
+    with open_db(db, must_exist=True) as store:
         yield store
 
 

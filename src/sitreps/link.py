@@ -4,14 +4,21 @@ Within an article, several sentences often tell one event ("Russia says it has s
 bomb IS targets", "the defence ministry said airstrikes hit vehicles", "a US official said
 Russian jets struck near Homs"): they are merged into one event that keeps every sentence as
 evidence, the most precise place, the best-resolved date and every attribution. Across
-articles, the store links events into incidents with `choose_incident` (docs/incidents.md).
+articles, the store links events into incidents with `qualifying_incidents` /
+`choose_incident`, merging incidents a new report bridges (`plan_merge`); which differently
+coded reports may still be one happening is data (data/linking.yaml). See docs/incidents.md.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from sitreps.events.codebook import load_codebook
 from sitreps.geo.resolve import distance_km as great_circle_km
@@ -60,21 +67,109 @@ def choose_incident(event: Event, candidates: Iterable[Event]) -> str | None:
     incidents that qualify, the one told at the same named place wins, then the same region,
     then the first stored.
     """
+    qualifying = qualifying_incidents(event, candidates)
+    return qualifying[0] if qualifying else None
+
+
+def qualifying_incidents(event: Event, candidates: Iterable[Event]) -> list[str]:
+    """Every incident the new event could join (see `choose_incident`), the best first: the
+    same named place, then the same region, then the first stored."""
     incidents: dict[str, list[Event]] = {}
     for other in candidates:
         if other.id != event.id:
             incidents.setdefault(other.incident_id or other.id, []).append(other)
-    best, best_strength = None, -1
-    for incident_id, reports in incidents.items():
-        binding = [r for r in reports if _is_specific(r)] or reports
-        if not all(_can_be_one(event, r) for r in binding):
-            continue
-        if not any(_can_be_one(event, r) and _actors_overlap(event, r) for r in reports):
-            continue
-        strength = max(_place_strength(event.location, r.location) for r in reports)
-        if strength > best_strength:
-            best, best_strength = incident_id, strength
-    return best
+    ranked = []
+    for order, (incident_id, reports) in enumerate(incidents.items()):
+        if _may_join(event, reports):
+            strength = max(_place_strength(event.location, r.location) for r in reports)
+            ranked.append((-strength, order, incident_id))
+    return [incident_id for _, _, incident_id in sorted(ranked)]
+
+
+def _may_join(event: Event, reports: Sequence[Event]) -> bool:
+    binding = _binding(reports)
+    if not all(_can_be_one(event, r) for r in binding):
+        return False
+    return any(_can_be_one(event, r) and _actors_overlap(event, r) for r in reports)
+
+
+def _binding(reports: Sequence[Event]) -> list[Event]:
+    """The reports a newcomer must agree with: the specific ones, or all when none is."""
+    return [r for r in reports if _is_specific(r)] or list(reports)
+
+
+def plan_merge(event: Event, incidents: dict[str, list[Event]]) -> tuple[str, list[str]]:
+    """When a new report fits several incidents, which one it joins and which others merge
+    into it: a report that bridges two incidents shows they tell one happening.
+
+    `incidents` holds every report of each incident the event qualifies for, the best first
+    (`qualifying_incidents`). The best is kept; each other incident is absorbed when all its
+    binding reports can be one happening with all binding reports of the incident grown so
+    far and two of their reports share an actor (the rules a single report must pass), so a
+    bridge never chains two happenings that disagree. Deterministic for a given order."""
+    ids = list(incidents)
+    keep, absorbed = ids[0], []
+    grown = list(incidents[keep])
+    for other_id in ids[1:]:
+        others = incidents[other_id]
+        if _incidents_agree([*grown, event], others, grown):
+            absorbed.append(other_id)
+            grown += others
+    return keep, absorbed
+
+
+def _incidents_agree(
+    first: Sequence[Event], second: Sequence[Event], stored_first: Sequence[Event]
+) -> bool:
+    """Two incidents may be one: every binding report of one can be one happening with every
+    binding report of the other, and a stored report of the first shares an actor with one of
+    the second (the bridging report's own actors do not count: one that names nobody fits
+    anyone)."""
+    if not all(_can_be_one(x, y) for x in _binding(first) for y in _binding(second)):
+        return False
+    return any(_actors_overlap(x, y) for x in stored_first for y in second)
+
+
+@dataclass(frozen=True)
+class CrossTypeRules:
+    """Which sub-event types of different event types may tell one happening, and how far
+    apart their dates may be (data/linking.yaml)."""
+
+    max_days: int
+    groups: tuple[frozenset[str], ...]
+
+    def compatible(self, a: str, b: str) -> bool:
+        return any(a in group and b in group for group in self.groups)
+
+
+@lru_cache(maxsize=1)
+def cross_type_rules() -> CrossTypeRules:
+    """The packaged cross-type linking rules; ValueError names an unknown sub-event type."""
+    text = resources.files("sitreps.data").joinpath("linking.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)["cross_type"]
+    known = {sub.name for sub in load_codebook().sub_types}
+    groups = []
+    for group in data["groups"]:
+        names = frozenset(group["sub_event_types"])
+        unknown = sorted(names - known)
+        if unknown:
+            raise ValueError(f"linking.yaml, group {group['name']!r}: unknown {unknown}")
+        groups.append(names)
+    return CrossTypeRules(max_days=int(data["max_days"]), groups=tuple(groups))
+
+
+def compatible_event_types(event: Event) -> list[str]:
+    """The event types of stored reports that may tell the same happening as `event`: its own
+    type first, then those of the sub-types it shares a cross-type group with."""
+    codebook = load_codebook()
+    types = [event.event_type]
+    for group in cross_type_rules().groups:
+        if event.sub_event_type in group:
+            for name in sorted(group):
+                event_type = codebook.sub_type(name).event_type
+                if event_type not in types:
+                    types.append(event_type)
+    return types
 
 
 def _is_specific(event: Event) -> bool:
@@ -92,9 +187,40 @@ def _place_strength(a: Location | None, b: Location | None) -> int:
 
 def _can_be_one(a: Event, b: Event) -> bool:
     """Type, place, date and specificity allow two reports to be one happening."""
-    if a.event_type != b.event_type or not _places_compatible(a.location, b.location):
+    if a.sub_event_type != b.sub_event_type:
+        return _coded_apart_but_one(a, b)
+    if not _places_compatible(a.location, b.location):
         return False
     return _specific_enough(a, b) and _dates_compatible(a, b, _slack_days(a, b))
+
+
+def _coded_apart_but_one(a: Event, b: Event) -> bool:
+    """Reports coded with different sub-event types are one happening only when the types
+    may tell one happening (sub-types of one event type, or of a group of data/linking.yaml)
+    and the reports agree more than reports of one sub-type must: both dated to the day or
+    week and at most `max_days` apart, in compatible places, naming the same two actors
+    (whatever their roles). One shared actor and one place are not enough: on an active front
+    the same forces fight, shell and raid the same town every day."""
+    rules = cross_type_rules()
+    if a.event_type != b.event_type and not rules.compatible(a.sub_event_type, b.sub_event_type):
+        return False
+    if not (a.date and b.date) or not {a.date_precision, b.date_precision} <= {"day", "week"}:
+        return False
+    if not _places_compatible(a.location, b.location):
+        return False
+    if not _dates_compatible(a, b, rules.max_days):
+        return False
+    named = _named_actors(a)
+    return len(named) == 2 and named == _named_actors(b)
+
+
+def _named_actors(event: Event) -> set[str]:
+    """The actors the text names (not a coding convention, not civilians or a crowd)."""
+    return {
+        actor.name
+        for actor in (event.actor1, event.actor2)
+        if actor is not None and actor.text is not None and actor.kind not in _ANONYMOUS
+    }
 
 
 def _actors_overlap(a: Event, b: Event) -> bool:
@@ -178,6 +304,8 @@ def _actors_compatible(a: Event, b: Event) -> bool:
 def _places_compatible(a: Location | None, b: Location | None) -> bool:
     if a is None or b is None:
         return True
+    if _same_place_name(a, b):
+        return True
     if a.country and b.country and a.country != b.country:
         return False
     if a.precision == "country" or b.precision == "country":
@@ -256,13 +384,22 @@ def _same_named_place(a: Location | None, b: Location | None) -> bool:
     """One named place (not a region or country): the same gazetteer entry, or close."""
     if a is None or b is None or a.precision not in _PRECISE or b.precision not in _PRECISE:
         return False
-    if a.geonameid is not None and a.geonameid == b.geonameid:
+    if a.geonameid is not None and a.geonameid == b.geonameid or _same_place_name(a, b):
         return True
     km = distance_km(a, b)
     return km is not None and km <= SAME_PLACE_KM
 
 
 _PRECISE = ("place", "near", "admin2")
+
+
+def _same_place_name(a: Location, b: Location) -> bool:
+    """Two reports name one place that the geocoder resolved to two gazetteer entries (a
+    Salisbury in England and one in Maryland): the same name, told precisely by both, is one
+    place; two towns of one name rarely host the same kind of event in the same days."""
+    if a.precision not in _PRECISE or b.precision not in _PRECISE:
+        return False
+    return bool(a.name) and a.name.casefold() == (b.name or "").casefold()
 
 
 def _share_named_actor(a: Event, b: Event) -> bool:

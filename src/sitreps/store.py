@@ -1,9 +1,11 @@
-"""Store stage: the embedded SQLite database (WAL mode, versioned schema with migrations).
+"""Store stage: SQLite (WAL mode) or PostgreSQL, one versioned schema with migrations.
 
 Tables: documents (every input seen, with its content hash and status), articles (clean text
 and metadata), events (v1 records, queryable columns + the full JSON), evidence (the sentences
 behind each event, with offsets), incidents, and errors (bad documents, with the reason).
 Ingesting the same page twice stores it once; one bad document never stops a batch.
+`Store(path)` opens a SQLite file, `Store("postgresql://user@host:port/dbname")` a PostgreSQL
+database: the queries are the same, what differs between the two is in `sitreps.dialects`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import sqlite3
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,7 +23,22 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from sitreps.link import choose_incident, great_circle_km
+from sitreps.dialects import (
+    SQLITE,
+    Dialect,
+    Migration,
+    StoreError,
+    dialect_for,
+    dialect_of,
+    is_database_url,
+    redact,
+)
+from sitreps.link import (
+    compatible_event_types,
+    great_circle_km,
+    plan_merge,
+    qualifying_incidents,
+)
 from sitreps.records import (
     LOCATION_PRECISION_RANK,
     Actor,
@@ -37,7 +53,9 @@ from sitreps.records import (
 from sitreps.time import PRECISION_RANK
 
 # Each migration brings the schema from version i to i+1. Never edit a released one: add more.
-MIGRATIONS: list[str] = [
+# Write portable SQL (sitreps.dialects spells its DDL for PostgreSQL), or a dict of SQL per
+# dialect name where the two must differ.
+MIGRATIONS: list[Migration] = [
     """
     CREATE TABLE documents (
         content_hash TEXT PRIMARY KEY,
@@ -126,6 +144,37 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_lat_lon ON events(lat, lon);
     CREATE INDEX events_country_date ON events(country, date);
     """,
+    # 3: the order events were stored in, which linking and incidents read: SQLite tables
+    # have it built in (rowid); PostgreSQL gets a column of that name.
+    {
+        "postgresql": """
+        ALTER TABLE events ADD COLUMN rowid BIGSERIAL;
+        CREATE UNIQUE INDEX events_rowid ON events(rowid);
+        """,
+    },
+    # 4: the dashboard's queries (sitreps serve): a type filter read newest first, and the
+    # counts per day by type, sub-type, country or admin1, read from the index alone.
+    """
+    CREATE INDEX events_type_date ON events(event_type, date);
+    CREATE INDEX events_day_counts ON events(date, event_type, sub_event_type, country, admin1,
+                                             fatalities);
+    """,
+    # 5: a million events (bench/query_bench.py, docs/store.md): one country over dates
+    # (counts per day by type, how many points its map has) and a map view (a lat/lon range,
+    # alone or over dates, newest first) read from the index alone; a filter on a toll or a
+    # confidence read newest first scans that index, not the table. They lead with the
+    # columns of the indexes they replace.
+    """
+    CREATE INDEX IF NOT EXISTS events_country_day
+        ON events(country, date, event_type, fatalities, lat, lon);
+    CREATE INDEX IF NOT EXISTS events_box ON events(lat, lon, date, id);
+    CREATE INDEX IF NOT EXISTS events_day_box
+        ON events(date, lat, lon, fatalities, confidence, id);
+    DROP INDEX IF EXISTS events_date;
+    DROP INDEX IF EXISTS events_country;
+    DROP INDEX IF EXISTS events_country_date;
+    DROP INDEX IF EXISTS events_lat_lon;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -147,7 +196,8 @@ class EventFilter:
     `event_type` matches an ACLED event type or sub-event type, `sub_event_type` a sub-event
     type only (both case-insensitive, checked against the codebook); `country` is an ISO2 code
     or a country name; `since`/`until` are inclusive ISO dates (YYYY, YYYY-MM or YYYY-MM-DD);
-    `text` is searched in the evidence sentences; `near` is (lat, lon, km).
+    `text` is searched in the evidence sentences; `near` is (lat, lon, km); `bbox` is a map
+    view, (south, west, north, east) in degrees (west > east crosses the antimeridian).
     """
 
     country: str | None = None
@@ -159,6 +209,7 @@ class EventFilter:
     actor: str | None = None
     text: str | None = None
     near: tuple[float, float, float] | None = None
+    bbox: tuple[float, float, float, float] | None = None
     min_fatalities: int | None = None
     min_confidence: float | None = None
     limit: int | None = None
@@ -174,6 +225,7 @@ class EventFilter:
             "actor": _check_text("actor", self.actor),
             "text": _check_text("text", self.text),
             "near": _check_near(self.near),
+            "bbox": _check_bbox(self.bbox),
             "min_fatalities": _check_number("min_fatalities", self.min_fatalities, int, 0, None),
             "min_confidence": _check_number("min_confidence", self.min_confidence, float, 0, 1),
             "limit": _check_number("limit", self.limit, int, 1, None),
@@ -306,6 +358,22 @@ def _check_near(value) -> tuple[float, float, float] | None:
     return lat, lon, km
 
 
+def _check_bbox(value) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    try:
+        south, west, north, east = (float(x) for x in value)
+    except (TypeError, ValueError):
+        raise FilterError(
+            "bbox", "expected (south, west, north, east), e.g. (32, 35, 37, 42)"
+        ) from None
+    if not (-90 <= south <= north <= 90):
+        raise FilterError("bbox", f"latitudes {south}, {north}: need -90 <= south <= north <= 90")
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise FilterError("bbox", f"longitudes {west}, {east} must be between -180 and 180")
+    return south, west, north, east
+
+
 def _check_number(name: str, value, kind: type, low: float, high: float | None):
     if value is None:
         return None
@@ -431,15 +499,50 @@ def _source(event: Event) -> IncidentSource:
     )  # fmt: skip
 
 
+_ARTICLE_COLUMNS = ("id", "content_hash", "input", "url", "title", "text", "date",
+                    "date_precision", "date_evidence", "page_date", "language", "source")  # fmt: skip
+_DOCUMENT_COLUMNS = ("content_hash", "input", "kind", "size", "status", "article_id",
+                     "ingested_at")  # fmt: skip
+EVENT_COLUMNS = ("id", "article_id", "incident_id", "event_type", "sub_event_type", "date",
+                 "date_precision", "actor1", "actor1_country", "actor2", "actor2_country",
+                 "location", "geonameid", "country", "admin1", "lat", "lon", "geo_precision",
+                 "fatalities", "modality", "contested", "confidence", "record")  # fmt: skip
+
+
+def upsert_sql(table: str, columns: Sequence[str], key: str) -> str:
+    """INSERT that replaces the row with the same key (SQLite and PostgreSQL spell it alike)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+
+
+_UPSERT_ARTICLE = upsert_sql("articles", _ARTICLE_COLUMNS, "id")
+_UPSERT_DOCUMENT = upsert_sql("documents", _DOCUMENT_COLUMNS, "content_hash")
+_UPSERT_EVENT = upsert_sql("events", EVENT_COLUMNS, "id")
+
+
 class Store:
+    """The database: a SQLite file (a path) or PostgreSQL (a `postgresql://` URL).
+
+    Opening applies the migrations; StoreError (a RuntimeError) if it cannot be reached."""
+
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.conn = sqlite3.connect(self.path, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        migrate(self.conn)
+        self.target = str(path)
+        self.dialect: Dialect = dialect_for(self.target)
+        self.path = None if is_database_url(self.target) else Path(path)
+        self.conn = self.dialect.connect(self.target)
+        try:
+            migrate(self.conn, self.dialect)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    @property
+    def name(self) -> str:
+        """The database as it may be printed (a URL without its password)."""
+        return redact(self.target)
 
     def close(self) -> None:
         self.conn.close()
@@ -466,8 +569,9 @@ class Store:
         content_hash = content_hash or article.content_hash or article.id
         linked = []
         with self.conn:
+            self.dialect.lock_writes(self.conn)
             self.conn.execute(
-                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                _UPSERT_ARTICLE,
                 (
                     article.id, content_hash, article.input, article.url, article.title,
                     article.text, article.date, article.date_precision, article.date_evidence,
@@ -486,7 +590,7 @@ class Store:
                 self._insert_event(event)
                 linked.append(event)
             self.conn.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)",
+                _UPSERT_DOCUMENT,
                 (content_hash, article.input, kind, size, "coded", article.id, _now()),
             )
         return linked
@@ -506,7 +610,7 @@ class Store:
         """A copy of an article already stored: kept as one more source of it, not coded."""
         with self.conn:
             self.conn.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?)",
+                _UPSERT_DOCUMENT,
                 (content_hash, input_name, kind, size, "duplicate", canonical_id, _now()),
             )
 
@@ -518,7 +622,7 @@ class Store:
             )
             if error.content_hash:
                 self.conn.execute(
-                    "INSERT OR IGNORE INTO documents VALUES (?,?,?,?,?,?,?)",
+                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                     (error.content_hash, error.input, None, None, "error", None, _now()),
                 )
 
@@ -526,7 +630,7 @@ class Store:
         loc = event.location
         a1, a2 = event.actor1, event.actor2
         self.conn.execute(
-            "INSERT OR REPLACE INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            _UPSERT_EVENT,
             (
                 event.id, event.article.id, event.incident_id, event.event_type,
                 event.sub_event_type, event.date, event.date_precision,
@@ -539,6 +643,8 @@ class Store:
                 int(event.contested), event.confidence, event.model_dump_json(),
             ),
         )  # fmt: skip
+        # the same event id from another article replaces that event, evidence included
+        self.conn.execute("DELETE FROM evidence WHERE event_id = ?", (event.id,))
         self.conn.executemany(
             "INSERT INTO evidence VALUES (?,?,?,?,?)",
             [(event.id, e.start, e.end, e.text, ",".join(e.supports)) for e in event.evidence],
@@ -548,22 +654,44 @@ class Store:
         """The incident this event joins: an earlier compatible event's, or a new one.
 
         Runs inside save_article's transaction: it must not commit on its own."""
-        joined = choose_incident(event, self._candidates(event))
-        if joined is not None:
-            return joined
+        joined = qualifying_incidents(event, self._candidates(event))
+        if len(joined) > 1:  # a report that bridges incidents may merge them (sitreps.link)
+            keep, absorbed = plan_merge(event, self._incident_events(joined))
+            self._merge_incidents(keep, absorbed)
+            return keep
+        if joined:
+            return joined[0]
         self.conn.execute(
-            "INSERT OR IGNORE INTO incidents VALUES (?,?,?,?)",
+            "INSERT INTO incidents VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
             (event.id, event.event_type, event.date,
              event.location.country if event.location else None),
         )  # fmt: skip
         return event.id
 
+    def _merge_incidents(self, keep: str, absorbed: Sequence[str]) -> None:
+        """Move every report of the absorbed incidents into `keep` (inside the transaction)."""
+        for incident_id in absorbed:
+            rows = self.conn.execute(
+                "SELECT id, record FROM events WHERE incident_id = ?", (incident_id,)
+            ).fetchall()
+            for row in rows:
+                event = Event.model_validate_json(row["record"])
+                record = event.model_copy(update={"incident_id": keep}).model_dump_json()
+                self.conn.execute(
+                    "UPDATE events SET incident_id = ?, record = ? WHERE id = ?",
+                    (keep, record, row["id"]),
+                )
+            self.conn.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
+
     def _candidates(self, event: Event) -> Iterator[Event]:
-        sql = "SELECT record FROM events WHERE event_type = ?"
-        params: list = [event.event_type]
+        # the event's own type and those a report of one happening may be coded with
+        types = compatible_event_types(event)
+        sql = f"SELECT record FROM events WHERE event_type IN ({','.join('?' * len(types))})"
+        params: list = list(types)
         if event.location and event.location.country:
-            sql += " AND (country = ? OR country IS NULL)"
-            params.append(event.location.country)
+            # a place name the geocoder put in another country may still be the same place
+            sql += " AND (country = ? OR country IS NULL OR location = ?)"
+            params += [event.location.country, event.location.name]
         window = _date_window(event.date, days=400)
         if window is not None:
             sql += " AND (date IS NULL OR date BETWEEN ? AND ?)"
@@ -623,20 +751,45 @@ class Store:
                 grouped[row["incident"]].append(Event.model_validate_json(row["record"]))
         return {i: evs for i, evs in grouped.items() if evs}
 
-    def _matching_rows(self, flt: EventFilter, columns: str) -> Iterator[sqlite3.Row]:
-        where, params = _where(flt)
-        sql = f"SELECT {columns}, lat, lon FROM events WHERE {where} ORDER BY date DESC, id"
-        if flt.limit and not flt.near:
-            sql += " LIMIT ?"
+    def _matching_rows(self, flt: EventFilter, columns: str) -> Iterator:
+        """Rows of `columns` for the matching events, newest first.
+
+        With a limit or `near`, the rows are chosen first by their keys (from an index when
+        one covers the filter), then read: sorting never carries every match's record."""
+        where, params = _where(flt, self.dialect)
+        order = self.dialect.newest_first
+        if flt.near:
+            yield from self._rows_by_key(self._near_keys(flt, where, params), columns)
+            return
+        sql = f"SELECT {columns} FROM events WHERE {where} ORDER BY {order}"
+        if flt.limit:
+            sql = (
+                f"SELECT {columns} FROM events WHERE rowid IN (SELECT rowid FROM events "
+                f"WHERE {where} ORDER BY {order} LIMIT ?) ORDER BY {order}"
+            )
             params.append(flt.limit)
-        returned = 0
-        for row in self.conn.execute(sql, params):
-            if flt.near and not _within(flt.near, row["lat"], row["lon"]):
-                continue
-            yield row
-            returned += 1
-            if flt.limit and returned >= flt.limit:
-                return
+        yield from self.dialect.stream(self.conn, sql, params)
+
+    def _near_keys(self, flt: EventFilter, where: str, params: list) -> list[int]:
+        """The rowids within `near`'s distance, newest first (the SQL selects a box)."""
+        sql = (
+            f"SELECT rowid, lat, lon FROM events WHERE {where} ORDER BY {self.dialect.newest_first}"
+        )
+        keys: list[int] = []
+        for row in self.dialect.stream(self.conn, sql, params):
+            if _within(flt.near, row["lat"], row["lon"]):
+                keys.append(row["rowid"])
+                if flt.limit and len(keys) >= flt.limit:
+                    break
+        return keys
+
+    def _rows_by_key(self, keys: list[int], columns: str) -> Iterator:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT rowid AS row_key, {columns} FROM events WHERE rowid IN ({marks})"
+            found = {row["row_key"]: row for row in self.conn.execute(sql, chunk)}
+            yield from (found[key] for key in chunk)
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -655,7 +808,7 @@ class Store:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def _where(flt: EventFilter) -> tuple[str, list]:
+def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
     """The SQL condition for a filter; every value is a bound parameter."""
     sql: list[str] = ["1=1"]
     params: list = []
@@ -663,7 +816,7 @@ def _where(flt: EventFilter) -> tuple[str, list]:
         sql.append("country = ?")
         params.append(flt.country)
     if flt.admin1:
-        sql.append("lower(admin1) = lower(?)")
+        sql.append("lower(admin1) = lower(CAST(? AS TEXT))")
         params.append(flt.admin1)
     if flt.since:
         sql.append("date >= ?")
@@ -679,12 +832,13 @@ def _where(flt: EventFilter) -> tuple[str, list]:
         sql.append("sub_event_type = ?")
         params.append(flt.sub_event_type)
     if flt.actor:
-        sql.append("(actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\')")
+        like = dialect.like
+        sql.append(f"(actor1 {like} ? ESCAPE '\\' OR actor2 {like} ? ESCAPE '\\')")
         params += [_contains(flt.actor)] * 2
     if flt.text:
         sql.append(
             "EXISTS (SELECT 1 FROM evidence WHERE evidence.event_id = events.id "
-            "AND evidence.text LIKE ? ESCAPE '\\')"
+            f"AND evidence.text {dialect.like} ? ESCAPE '\\')"
         )
         params.append(_contains(flt.text))
     if flt.min_fatalities is not None:
@@ -697,6 +851,13 @@ def _where(flt: EventFilter) -> tuple[str, list]:
         box, box_params = _bounding_box(*flt.near)
         sql.append(box)
         params += box_params
+    if flt.bbox:
+        south, west, north, east = flt.bbox
+        sql.append("lat BETWEEN ? AND ?")
+        params += [south, north]
+        crosses = west > east  # the view spans the antimeridian
+        sql.append("(lon >= ? OR lon <= ?)" if crosses else "lon BETWEEN ? AND ?")
+        params += [west, east]
     return " AND ".join(sql), params
 
 
@@ -727,22 +888,27 @@ def _as_dict(flt: EventFilter) -> dict:
     return {name: getattr(flt, name) for name in EventFilter.field_names()}
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def migrate(conn, dialect: Dialect | None = None) -> int:
     """Bring the database to the current schema version; returns the version."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema version {version} is newer than this sitreps ({SCHEMA_VERSION})"
-        )
-    for i in range(version, SCHEMA_VERSION):
-        with conn:
-            conn.executescript(MIGRATIONS[i])
-            conn.execute(f"PRAGMA user_version = {i + 1}")
+    dialect = dialect or dialect_of(conn)
+    with dialect.migration_lock(conn):
+        version = dialect.schema_version(conn)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"database schema version {version} is newer than this sitreps ({SCHEMA_VERSION})"
+            )
+        for i in range(version, SCHEMA_VERSION):
+            dialect.apply(conn, dialect.ddl(MIGRATIONS[i]), i + 1)
     return SCHEMA_VERSION
 
 
 def open_store(path: str | Path) -> Store:
+    """A Store on a SQLite file or a `postgresql://` URL (StoreError if unreachable)."""
     return Store(path)
+
+
+__all__ = ["Store", "StoreError", "EventFilter", "FilterError", "Incident", "merge_incident",
+           "open_store", "migrate", "is_database_url"]  # fmt: skip
 
 
 def _now() -> str:
