@@ -275,3 +275,22 @@ def test_people_who_fight_each_other_are_a_mob_and_victims_of_a_clash_are_not(pi
         "in the clash.",
     )
     assert [(e.sub_event_type, e.fatalities) for e in riot] == [("Violent demonstration", 2)]
+
+
+def test_a_years_toll_is_a_statistic_not_an_event(pipeline):
+    assert (
+        _code(pipeline, "Warplanes killed about 4000 civilians in Syria in 2016, a monitor said.")
+        == []
+    )
+    assert [
+        e.fatalities for e in _code(pipeline, "Warplanes killed 12 civilians in Idlib on Monday.")
+    ] == [12]
+
+
+def test_workers_who_marched_are_protesters(pipeline):
+    events = _code(
+        pipeline, "Railway workers reportedly marched in Nairobi on Monday over unpaid wages."
+    )
+    assert [(e.sub_event_type, e.actor1.name) for e in events] == [
+        ("Peaceful protest", "Protesters (Kenya)")
+    ]

@@ -28,6 +28,9 @@ from sitreps.events.fatalities import count_fatalities, parse_number
         ("Herders protested after 32 sheep were killed by a speeding truck.", None),
         ("Parents camped outside the court after a classroom collapsed, killing six pupils.", None),
         ("The strikes killed a number of militants.", None),
+        ("Gunmen killed three soldiers and a civilian near the camp.", 4),
+        ("Five villagers and a child were killed when the shell hit the market.", 6),
+        ("Two soldiers and one militant were killed.", 3),
     ],
 )
 def test_count_fatalities(sentence, expected):

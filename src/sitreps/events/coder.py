@@ -55,7 +55,11 @@ _WAR_STATISTIC = re.compile(
     r"\b(?:war|conflict|insurgency|crisis|uprising|violence|fighting)\b"
     r"|\b(?:since|throughout|over the course of)\s+(?:the\s+)?(?:start|beginning|outbreak)\b"
     r"|\b(?:in|during)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:\w+-year|decade-long|years-long)\s+"
-    r"(?:civil\s+)?(?:war|conflict|insurgency)",
+    r"(?:civil\s+)?(?:war|conflict|insurgency)"
+    # a whole year's toll: "about 4,000 civilians were killed in 2016", "so far this year"
+    r"|\b(?:killed|died|dead|deaths|kill)\b[^.]{0,40}\b(?:in|during|throughout|since)\s+"
+    r"(?:(?:19|20)\d\d|the\s+(?:past|last)\s+(?:year|decade|\d+\s+years))\b"
+    r"|\b(?:so far this year|since the (?:start|beginning) of the year|this year alone)\b",
     re.IGNORECASE,
 )
 # Procedural or legal frames talk about an event without reporting it: "an investigation into
@@ -403,7 +407,7 @@ _CONFLICT_NOUNS = re.compile(
     r"clans?|militias?|tribesmen|communities|arrows?|spears?|"
     r"forces|aircraft|jets|warplanes|drones?|helicopters?|convoys?|checkpoints?|"
     r"casualties|hostages?|curfew|protests?|demonstrations?|rall(?:y|ies)|sit-ins?|"
-    r"petitions?|marchers|strikers|picket\w*|lynch\w*|abduct\w*|kidnap\w*|rap(?:e|ed))\b",
+    r"petitions?|marchers|marched|strikers|picket\w*|lynch\w*|abduct\w*|kidnap\w*|rap(?:e|ed))\b",
     re.IGNORECASE,
 )
 

@@ -54,7 +54,8 @@ _PATTERNS = [
     # occupants"
     re.compile(
         rf"\b{_KILLING}\s+{_DETERMINER}"
-        rf"(?P<list>{_QUALIFIER}{_NUMBER}\s+{_VICTIM}(?:\s*(?:,|and)\s*{_QUALIFIER}{_NUMBER}\s+{_VICTIM})*)"
+        rf"(?P<list>{_QUALIFIER}{_NUMBER}\s+{_VICTIM}"
+        rf"(?:\s*(?:,|and)\s*(?:{_QUALIFIER}{_NUMBER}|an?)\s+{_VICTIM})*)"
         rf"(?!\s+(?:injured|wounded|hurt))",
         re.IGNORECASE,
     ),
@@ -130,6 +131,7 @@ _NONE_KILLED = re.compile(
     r"\b(?:no one|nobody|no casualties|no deaths|no fatalities|no injuries)\b", re.IGNORECASE
 )
 _VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|several|many|some)\b", re.IGNORECASE)
+_ONE_MORE = re.compile(rf"(?:,|\band)\s+(?:a|an)\s+(?:{_PERSON_PAIR}|{_VICTIM})\b", re.IGNORECASE)
 _GROUP_NUMBER = re.compile(rf"{_QUALIFIER}(?P<n>{_NUMBER})(?=\s|$)", re.IGNORECASE)
 
 
@@ -142,6 +144,8 @@ def count_fatalities(sentence: str) -> int | None:
                 continue
             groups = [parse_number(g.group("n")) for g in _GROUP_NUMBER.finditer(m.group("list"))]
             values = [g for g in groups if g is not None]
+            if values:  # "5 citizens and a child": one more victim named without a number
+                values += [1 for _ in _ONE_MORE.finditer(m.group("list"))]
             if values:
                 totals.append(sum(values))
     if totals:
