@@ -294,3 +294,16 @@ def test_workers_who_marched_are_protesters(pipeline):
     assert [(e.sub_event_type, e.actor1.name) for e in events] == [
         ("Peaceful protest", "Protesters (Kenya)")
     ]
+
+
+def test_strikes_on_chemical_weapons_sites_are_air_strikes_near_the_capital(pipeline):
+    events = _code(
+        pipeline,
+        "US, British and French jets struck three chemical weapons sites near Damascus on "
+        "Saturday.",
+    )
+    assert [(e.sub_event_type, e.location.name) for e in events] == [
+        ("Air/drone strike", "Damascus")
+    ]
+    used = _code(pipeline, "A chemical attack on Douma killed 40 people on Saturday.")
+    assert [(e.sub_event_type, e.fatalities) for e in used] == [("Chemical weapon", 40)]

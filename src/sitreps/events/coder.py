@@ -590,9 +590,18 @@ def _locations(
     return []
 
 
+_LOCATIVE = re.compile(
+    r"\b(?:in|near|at|outside|around|inside|into|across|on the outskirts of|north of|south of|"
+    r"east of|west of)\s+",
+    re.IGNORECASE,
+)
+
+
 def _names_an_actor(place: Location, sentence: SentenceContext) -> bool:
     """ "Assad, supported by Moscow", "US jets attacked": the place word names an actor."""
     word = place.text or place.name
+    if word and re.search(rf"{_LOCATIVE.pattern}(?:the\s+)?{re.escape(word)}\b", sentence.text):
+        return False  # "near Damascus" is a place even where "Damascus" can name the regime
     for actor in sentence.actors:
         if actor.section == "country":
             continue
