@@ -31,6 +31,7 @@ from sitreps.events.fatalities import count_fatalities, parse_number
         ("Gunmen killed three soldiers and a civilian near the camp.", 4),
         ("Five villagers and a child were killed when the shell hit the market.", 6),
         ("Two soldiers and one militant were killed.", 3),
+        ("The bomb hit a convoy, killing five soldiers, a police officer told reporters.", 5),
     ],
 )
 def test_count_fatalities(sentence, expected):

@@ -55,7 +55,7 @@ _PATTERNS = [
     re.compile(
         rf"\b{_KILLING}\s+{_DETERMINER}"
         rf"(?P<list>{_QUALIFIER}{_NUMBER}\s+{_VICTIM}"
-        rf"(?:\s*(?:,|and)\s*(?:{_QUALIFIER}{_NUMBER}|an?)\s+{_VICTIM})*)"
+        rf"(?:\s*(?:,|and)\s*{_QUALIFIER}{_NUMBER}\s+{_VICTIM}|\s+and\s+an?\s+{_VICTIM})*)"
         rf"(?!\s+(?:injured|wounded|hurt))",
         re.IGNORECASE,
     ),
@@ -131,7 +131,8 @@ _NONE_KILLED = re.compile(
     r"\b(?:no one|nobody|no casualties|no deaths|no fatalities|no injuries)\b", re.IGNORECASE
 )
 _VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|several|many|some)\b", re.IGNORECASE)
-_ONE_MORE = re.compile(rf"(?:,|\band)\s+(?:a|an)\s+(?:{_PERSON_PAIR}|{_VICTIM})\b", re.IGNORECASE)
+# "and a child": one more victim; not ", a police officer told reporters" (the speaker)
+_ONE_MORE = re.compile(rf"\band\s+(?:a|an)\s+(?:{_PERSON_PAIR}|{_VICTIM})\b", re.IGNORECASE)
 _GROUP_NUMBER = re.compile(rf"{_QUALIFIER}(?P<n>{_NUMBER})(?=\s|$)", re.IGNORECASE)
 
 
