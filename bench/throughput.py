@@ -14,6 +14,7 @@ The table is printed and appended, with the commit id and the machine load, to
 docs/performance.md. ``--profile`` also profiles one in-process run with cProfile.
 
 Usage: .venv/bin/python bench/throughput.py [--workers 1 2] [--pages 300] [--profile]
+       [--inputs news conflict] [--modes default fast] [--no-report]
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ SHARED = REPO.parent / "shared"
 HTML_PAGES = SHARED / "eval" / "extract" / "html"
 CONFLICT_CSV = SHARED / "corpus" / "guardian_syria_iraq_2019.csv"
 REPORT = REPO / "docs" / "performance.md"
+INPUTS = ("news", "conflict")
+MODES = ("default", "fast")
 
 
 def write_news_mix(folder: Path, pages: int) -> Path:
@@ -139,12 +142,16 @@ def append_report(text: str) -> None:
         out.write("\n" + text + "\n")
 
 
-def benchmark(workers: list[int], pages: int) -> str:
+def benchmark(workers: list[int], pages: int, names: list[str], modes: list[str]) -> str:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        inputs = {"news mix": write_news_mix(Path(tmp) / "mix", pages), "conflict": CONFLICT_CSV}
-        for name, path in inputs.items():
-            for fast in (False, True):
+        inputs = {
+            "news": lambda: write_news_mix(Path(tmp) / "mix", pages),
+            "conflict": lambda: CONFLICT_CSV,
+        }
+        for key in names:
+            name, path = {"news": "news mix"}.get(key, key), inputs[key]()
+            for fast in [mode == "fast" for mode in modes]:
                 for count in workers:
                     row = run_isolated(path, count, fast)
                     row |= {"input": name, "extraction": "fast" if fast else "default"}
@@ -154,11 +161,17 @@ def benchmark(workers: list[int], pages: int) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"## Throughput run, {when}, commit {commit_id()}\n\n"
-        f"`bench/throughput.py --workers {' '.join(map(str, workers))} --pages {pages}` on "
+        f"`bench/throughput.py --workers {' '.join(map(str, workers))} --pages {pages}"
+        f"{_selection(names, modes)}` on "
         f"{os.cpu_count()} CPUs. Articles/s counts the documents coded without error; the "
         "speed-up is against the first row of the same input and extraction. Load avg is the "
         "1-minute load before → after the run (other work shares this machine).\n\n" + table(rows)
     )
+
+
+def _selection(names: list[str], modes: list[str]) -> str:
+    text = "" if names == list(INPUTS) else f" --inputs {' '.join(names)}"
+    return text + ("" if modes == list(MODES) else f" --modes {' '.join(modes)}")
 
 
 # ---------------------------------------------------------------------------- profile
@@ -171,7 +184,7 @@ def profile(pages: int, top: int = 25) -> str:
     from sitreps.pipeline import Pipeline
 
     pipeline = Pipeline(dedupe=False)
-    pipeline.process_text(WARM_UP_TEXT, doc_id="warm-up", ref_date="2021-03-08")  # lazy loads
+    pipeline.warm_up(WARM_UP_TEXT)  # what loads lazily
     with tempfile.TemporaryDirectory() as tmp:
         mix = write_news_mix(Path(tmp) / "mix", min(pages, 92))
         sections = []
@@ -197,6 +210,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--pages", type=int, default=300, help="pages in the news mix")
+    parser.add_argument("--inputs", nargs="+", choices=INPUTS, default=list(INPUTS))
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES),
+                        help="extraction modes")  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="also profile one run")
     parser.add_argument("--no-report", action="store_true", help="print only")
     parser.add_argument("--one", help=argparse.SUPPRESS)
@@ -207,7 +223,7 @@ def main() -> None:
         return
     if not CONFLICT_CSV.exists():
         sys.exit(f"{CONFLICT_CSV} is not here: the shared material sits beside the repo")
-    report = benchmark(args.workers, args.pages)
+    report = benchmark(args.workers, args.pages, args.inputs, args.modes)
     if args.profile:
         report += "\n\n" + profile(args.pages)
     print(report)

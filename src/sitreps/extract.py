@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -259,11 +260,17 @@ def _canonical_url(content: str) -> str | None:
 
 def _meta_date(meta: dict[str, str], content: str) -> str | None:
     """The page's publication date from metadata, JSON-LD or the first <time datetime>."""
-    candidates = [meta[key] for key in _META_DATE_KEYS if key in meta]
-    candidates += _JSONLD_DATE_RE.findall(content[:_META_SCAN_CHARS])[:1]
-    candidates += _TIME_RE.findall(content[:_META_SCAN_CHARS])[:1]
-    for value in candidates:
+    for value in _date_candidates(meta, content):
         parsed = normalise_date(value)
         if parsed and parsed[1] == "day":
             return parsed[0]
     return None
+
+
+def _date_candidates(meta: dict[str, str], content: str) -> Iterator[str]:
+    """Metadata dates in order of trust; the page is searched only when the tags have none."""
+    yield from (meta[key] for key in _META_DATE_KEYS if key in meta)
+    for pattern in (_JSONLD_DATE_RE, _TIME_RE):
+        found = pattern.search(content, 0, _META_SCAN_CHARS)
+        if found:
+            yield found.group(1)

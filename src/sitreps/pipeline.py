@@ -13,8 +13,10 @@ from pathlib import Path
 from sitreps.dedupe import DuplicateFinder
 from sitreps.events import code_article, relevant_sentences
 from sitreps.events.codebook import Codebook, load_codebook
+from sitreps.events.context import relevance_gate
 from sitreps.extract import ExtractionError, extract_article
 from sitreps.geo import Geocoder, open_gazetteer
+from sitreps.language import detect_language, detect_language_fast
 from sitreps.link import merge_article_events
 from sitreps.nlp import load_parser, sentence_spans
 from sitreps.records import Article, DocumentError, Event, RawDocument
@@ -46,6 +48,7 @@ class Pipeline:
         dedupe: bool = True,
     ):
         self.codebook = codebook or load_codebook()
+        self.gate = relevance_gate(self.codebook)
         self.geocoder = Geocoder(open_gazetteer(gazetteer_path))
         self.parser = load_parser()
         self.include_unreal = include_unreal
@@ -80,6 +83,12 @@ class Pipeline:
             return Result(raw.input, article=article, error=_error(raw, "events", reason), raw=raw)
         return Result(raw.input, article=article, events=events, raw=raw)
 
+    def warm_up(self, text: str) -> None:
+        """Load what loads on first use (date recognizer, language identifier) by coding
+        ``text``, a short report, so that a timed run does not pay for it."""
+        (detect_language_fast if self.fast else detect_language)(text)
+        self.process_text(text, doc_id="warm-up", ref_date="2021-03-08")
+
     def remember(self, article: Article) -> None:
         """An article coded earlier (a stored one, on a resumed run): copies of it are copies."""
         if self._duplicates is not None and len(article.text.split()) >= MIN_WORDS_FOR_DEDUPE:
@@ -99,6 +108,8 @@ class Pipeline:
     def code(self, article: Article) -> list[Event]:
         """Events of a clean article: time, geo, actors, events, then in-article linking."""
         article = resolve_article_date(article)
+        if not self.gate.passes(article.text):
+            return []  # no event word anywhere: no sentence to split, parse or code
         sentences = sentence_spans(article.text)
         gated = relevant_sentences(article.text, sentences, self.codebook)
         if not gated:

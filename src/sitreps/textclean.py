@@ -198,13 +198,21 @@ _RELATIVE_TIME_RE = re.compile(
 _BYLINE_RE = re.compile(r"^(?:by|words by|reporting by)\s+[A-Z]", re.IGNORECASE)
 _LINK_OR_TAG_RE = re.compile(r"(?:https?://|www\.)\S+|[#@]\w+")
 _TEASER_GLUE_RE = re.compile(r"[a-z][A-Z](?=[a-z]* )")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"), None)
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\xad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+
+
+def _without_invisibles(text: str) -> str:
+    """Zero-width characters and soft hyphens removed (translate is slow: only when present)."""
+    if any(char in text for char in _INVISIBLE_CHARS):
+        return text.translate(_INVISIBLE)
+    return text
 
 
 def normalise_phrase(line: str) -> str:
     """Lower-cased, accents kept, every run of non-alphanumerics replaced by one space."""
     folded = line.casefold().replace("’", "'")
-    return re.sub(r"[\W_]+", " ", folded).strip()
+    return _NOT_WORD_RE.sub(" ", folded).strip()
 
 
 _NOT_WORD_RE = re.compile(r"[\W_]+")  # also the combining accents NFKD splits off
@@ -336,7 +344,7 @@ def classify_line(line: str, rules: Boilerplate | None = None) -> LineKind:
 
 def split_lines(text: str) -> list[str]:
     """Lines with whitespace normalised; blank lines kept as "" (they mark paragraphs)."""
-    text = text.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    text = _without_invisibles(text).replace("\r\n", "\n").replace("\r", "\n")
     return [" ".join(line.split()) for line in text.split("\n")]
 
 
@@ -353,7 +361,7 @@ def _indent(raw_line: str) -> int:
 
 def layout_lines(text: str) -> tuple[list[str], list[int]]:
     """Non-blank lines (hard-wrapped paragraphs re-joined) and how far each was indented."""
-    text = text.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    text = _without_invisibles(text).replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")
     lines = [" ".join(line.split()) for line in raw_lines]
     indents = [_indent(line) if line.strip() else 0 for line in raw_lines]

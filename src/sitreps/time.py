@@ -47,6 +47,12 @@ _YEAR_WAR = re.compile(
     r"[- ]years?\s+(?:long\s+)?(?:civil\s+)?(?:war|conflict|insurgency|crisis|uprising)",
     re.IGNORECASE,
 )
+# What every _YEAR_WAR match ends with: a cheap test that spares most texts its slow search
+# (its open-ended start is tried at every position of the text).
+_YEAR_WAR_TAIL = re.compile(
+    r"[- ]years?(?:[- ]old\s+|\s+(?:long\s+)?)(?:civil\s+)?(?:war|conflict|insurgency|crisis|uprising)",
+    re.IGNORECASE,
+)
 _RELATIVE_YEAR = re.compile(
     r"\b(last year|this year|(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r") years ago)\b",
     re.IGNORECASE,
@@ -265,7 +271,8 @@ def _year_from_landmarks(text: str) -> int | None:
     anchors = _anchors()
     lowered = text.lower()
     years: list[int] = []
-    for m in _YEAR_WAR.finditer(text):
+    wars = _YEAR_WAR.finditer(text) if _YEAR_WAR_TAIL.search(text) else ()
+    for m in wars:
         who = (m.group("who") or m.group("who2") or "").lower()
         n = _to_int(m.group("n") or m.group("n2"))
         for conflict in anchors["conflicts"]:
@@ -274,7 +281,7 @@ def _year_from_landmarks(text: str) -> int | None:
                 break
     for landmark in anchors["landmarks"]:
         for pattern in landmark["patterns"]:
-            for m in re.finditer(pattern, lowered):
+            for m in pattern.finditer(lowered):
                 window = lowered[m.end() : m.end() + 80]
                 rel = _RELATIVE_YEAR.search(window)
                 if not rel:
@@ -297,6 +304,8 @@ def _anchors() -> dict:
         data = yaml.safe_load(f)
     for conflict in data["conflicts"]:
         conflict["patterns"] = [re.compile(p, re.IGNORECASE) for p in conflict["patterns"]]
+    for landmark in data["landmarks"]:
+        landmark["patterns"] = [re.compile(p) for p in landmark["patterns"]]  # on lowered text
     return data
 
 
@@ -431,9 +440,32 @@ def window_end(reference: ResolvedDate) -> date:
 
 @lru_cache(maxsize=1)
 def _recognizer():
-    from ms_recognizers_date_time import Culture, DateTimeRecognizer
+    """Recognizers-Text's English date/time model without its date-time-period extractor.
 
-    return DateTimeRecognizer(Culture.English).get_datetime_model()
+    That extractor ("Thursday night", "Sunday morning") takes half the model's time, and
+    its results are of a kind this module does not use: they only hid the day they contain,
+    so that "killed on Thursday night" fell back to the story's date. Without it the day is
+    found by the date extractor ("Thursday").
+    """
+    from ms_recognizers_date_time import Culture, DateTimeRecognizer
+    from ms_recognizers_date_time.date_time.base_merged import BaseMergedExtractor
+    from ms_recognizers_date_time.date_time.english.merged_extractor_config import (
+        EnglishMergedExtractorConfiguration,
+    )
+    from ms_recognizers_date_time.date_time.models import DateTimeModel
+
+    class NoExpressions:
+        def extract(self, source: str, reference: datetime | None = None) -> list:
+            return []
+
+    class WithoutDateTimePeriods(EnglishMergedExtractorConfiguration):
+        @property
+        def date_time_period_extractor(self) -> NoExpressions:
+            return NoExpressions()
+
+    stock = DateTimeRecognizer(Culture.English).get_datetime_model()
+    extractor = BaseMergedExtractor(WithoutDateTimePeriods(), stock.extractor.options)
+    return DateTimeModel(stock.parser, extractor)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from sitreps.events.context import (
     VICTIM_KINDS,
     ArticleContext,
     SentenceContext,
+    relevance_gate,
     token_at,
 )
 from sitreps.events.fatalities import count_fatalities
@@ -174,10 +175,8 @@ def relevant_sentences(
     text: str, sentences: list[tuple[int, int]], codebook: Codebook | None = None
 ) -> list[int]:
     """Indices of the sentences worth parsing: the cheap gate before the parser."""
-    codebook = codebook or load_codebook()
-    return [
-        i for i, (a, b) in enumerate(sentences) if codebook.gate(text[a:b]) or _follow_up(text[a:b])
-    ]
+    gated = set(relevance_gate(codebook or load_codebook()).sentences(text, sentences))
+    return [i for i, (a, b) in enumerate(sentences) if i in gated or _follow_up(text[a:b])]
 
 
 def _follow_up(sentence: str) -> bool:
@@ -231,13 +230,14 @@ def _code_sentence(
     )
     if not (named_place or _anchored(sub_type, agent, target, fatalities, text)):
         return []
-    event_date = resolve_event_date(text, ctx.reference, anchor=trigger.start)
-    if _background(event_date, ctx.reference):
-        return []  # "killed in an airstrike three years ago": not this story's event
     if _in_quotation(text, trigger.start):
         if not (named_place or fatalities):
             return []  # a speaker's words without place or toll: testimony, not a report
         modality = Modality.CLAIMED if modality == Modality.ASSERTED else modality
+    # the date last: resolving it is the costliest step of a sentence
+    event_date = resolve_event_date(text, ctx.reference, anchor=trigger.start)
+    if _background(event_date, ctx.reference):
+        return []  # "killed in an airstrike three years ago": not this story's event
     evidence = [
         Evidence(
             text=text,

@@ -1,0 +1,116 @@
+"""The shortcuts taken for speed give what the long way gives: the relevance gate, the
+document-level gate before sentence splitting, the event-date model, and the coder that
+picks in-process coding for short inputs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sitreps.parallel as parallel
+from sitreps.events import relevant_sentences
+from sitreps.events.codebook import load_codebook
+from sitreps.events.context import relevance_gate
+from sitreps.nlp import sentence_spans
+from sitreps.parallel import DocumentCoder, PipelineSettings, RunStats, extract_documents
+from sitreps.records import RawDocument
+from sitreps.time import ResolvedDate, resolve_event_date
+
+SENTENCES = [
+    "Gunmen ambushed a convoy near the border crossing on Tuesday.",
+    "The council voted to rebuild the bridge before the rainy season.",
+    "Hundreds of demonstrators marched through the capital, chanting slogans.",
+    "Counter-attacks by the army pushed the rebels out of two villages.",
+    "A suicide bomber blew himself up at a checkpoint, killing six soldiers.",
+    "The football club fought back to draw in the second half.",
+    "Prices of bread rose by a third in the northern markets.",
+    "Police fired tear gas to disperse the protesters outside parliament.",
+    "The minister said the talks were constructive and would resume next week.",
+    "Militants seized the town after a night of heavy fighting.",
+]
+
+
+def test_the_gate_passes_the_sentences_the_codebook_gate_passes():
+    codebook = load_codebook()
+    gate = relevance_gate(codebook)
+    text = "\n\n".join(SENTENCES)
+    spans = sentence_spans(text)
+    expected = [i for i, (a, b) in enumerate(spans) if codebook.gate(text[a:b])]
+    assert gate.sentences(text, spans) == expected
+    assert 0 < len(expected) < len(SENTENCES)
+    assert gate.passes(text)
+    assert not gate.passes("The council voted to rebuild the bridge. Bread prices rose.")
+    assert relevance_gate(codebook) is gate  # compiled once
+
+
+def test_follow_up_sentences_still_pass_the_gate():
+    text = "Gunmen ambushed a convoy near Gao. The report could not be independently verified."
+    spans = sentence_spans(text)
+    assert relevant_sentences(text, spans) == [0, 1]
+
+
+def test_a_text_without_event_words_is_not_split_or_parsed(pipeline, monkeypatch):
+    def no_split(_text):
+        raise AssertionError("a text without event words reached the sentence splitter")
+
+    monkeypatch.setattr("sitreps.pipeline.sentence_spans", no_split)
+    quiet = "The council voted to rebuild the bridge before the rainy season. Bread was dear."
+    assert pipeline.process_text(quiet, doc_id="quiet", ref_date="2021-03-08") == []
+
+
+def test_a_weekday_with_a_time_of_day_dates_the_event():
+    story = ResolvedDate(date(2018, 3, 30), "day", "supplied")
+    sentence = "The aid worker was killed on Thursday night in an airstrike near Raqqa."
+    resolved = resolve_event_date(sentence, story, anchor=sentence.index("killed"))
+    assert resolved is not None
+    assert (resolved.iso, resolved.precision) == ("2018-03-29", "day")
+
+
+# ------------------------------------------------------------------ in process or workers
+
+REPORTS = [
+    "Gunmen killed {n} villagers in an attack on a market in Mopti on Sunday, local officials "
+    "said. The attackers arrived on motorbikes and set fire to several shops before fleeing "
+    "towards the border, witnesses told reporters by telephone on Monday. Residents said the "
+    "army sent reinforcements to the area and that many families had left for the city.",
+    "Police fired tear gas at {n} hundred students who marched to the parliament in Nairobi on "
+    "Tuesday to demand lower fees. Several were arrested and taken to the central station, "
+    "their union said, and classes were suspended until further notice. The university "
+    "council will meet the student leaders next month to discuss the new fees and grants.",
+    "An airstrike hit a fuel depot outside Idlib late on Friday, wounding {n} workers, a "
+    "monitoring group reported. Smoke could be seen across the valley and the road to the "
+    "north stayed closed through the weekend as crews fought the fire. Traders in the town "
+    "said the price of diesel had doubled by Saturday morning and queues formed at pumps.",
+]
+
+
+def documents(count: int) -> list[RawDocument]:
+    """``count`` distinct reports (long enough to be checked for copies), then a copy."""
+    raws = [
+        RawDocument(input=f"report-{i}.txt", content=REPORTS[i].format(n=i + 3).encode(),
+                    kind="text")
+        for i in range(count)
+    ]  # fmt: skip
+    copy = RawDocument(input="copy.txt", content=raws[0].content + b"\n", kind="text")
+    return [*raws, copy]
+
+
+def test_a_short_input_is_coded_in_process_with_copies_found():
+    with DocumentCoder(PipelineSettings()) as coder:
+        assert coder.pipeline is None and coder.pool is None  # nothing loaded yet
+        results = list(extract_documents(documents(2), coder, RunStats()))
+        assert coder.pool is None and coder.pipeline is not None
+        assert set(coder.peak_rss_kb()) == {"main"}
+    assert [r.input for r in results] == ["report-0.txt", "report-1.txt", "copy.txt"]
+    assert results[0].events and results[1].events
+    assert results[2].duplicate_of == results[0].article.id and results[2].events == []
+
+
+def test_a_long_input_starts_workers(monkeypatch):
+    monkeypatch.setattr(parallel, "IN_PROCESS_MAX_DOCUMENTS", 2)
+    monkeypatch.setattr(parallel, "default_workers", lambda: 2)
+    with DocumentCoder(PipelineSettings()) as coder:
+        results = list(extract_documents(documents(3), coder, RunStats()))
+        assert coder.pool is not None and coder.pipeline is None
+    assert [r.input for r in results][-1] == "copy.txt"
+    assert results[-1].duplicate_of == results[0].article.id
+    assert all(r.events for r in results[:-1])
