@@ -307,3 +307,19 @@ def test_strikes_on_chemical_weapons_sites_are_air_strikes_near_the_capital(pipe
     ]
     used = _code(pipeline, "A chemical attack on Douma killed 40 people on Saturday.")
     assert [(e.sub_event_type, e.fatalities) for e in used] == [("Chemical weapon", 40)]
+
+
+def test_what_the_next_sentence_says_decides_the_protest(pipeline):
+    dispersed = _code(
+        pipeline,
+        "Residents protested in Naivasha on Sunday, demanding a new road. Police fired tear gas "
+        "to disperse the crowd.",
+    )
+    assert [e.sub_event_type for e in dispersed] == ["Protest with intervention"]
+    assert dispersed[0].evidence[-1].supports == ["sub_event_type"]
+    # a road damaged by rain is no riot
+    calm = _code(
+        pipeline,
+        "Residents staged a demonstration in Nairobi on Sunday over a road damaged by heavy rain.",
+    )
+    assert [e.sub_event_type for e in calm] == ["Peaceful protest"]

@@ -135,6 +135,8 @@ def code_article(
         if denials or (events and not coded and disputes_previous(sentence.text)):
             events = mark_contested(events, denials, sentence)
         events.extend(e for e in coded if e.modality != Modality.DENIED)
+        if events and coded and events[-1] is coded[-1]:
+            events[-1] = _protest_told_on(ctx, events[-1], sentence, codebook)
     if not include_unreal:
         events = [e for e in events if e.modality in (Modality.ASSERTED, Modality.CLAIMED)]
     return events
@@ -517,11 +519,49 @@ _LETHAL_FORCE = re.compile(
 _RIOT = re.compile(
     r"\b(?:riot\w*|pelted|threw stones|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
     r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|property)|vandali[sz]\w+|looted|"
-    r"clash(?:ed|es)|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|damag\w+|"
+    r"clash(?:ed|es)|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|"
+    r"damag(?:ed|ing) (?:\w+ ){0,2}(?:property|properties|vehicles?|cars?|shops?|buildings?|"
+    r"offices?|windows?|stations?)|"
     r"set (?:\S+ ){0,6}?(?:ablaze|alight|on fire)|"
     r"(?:protesters|demonstrators|students|rioters)\b[^.]{0,40}\b(?:attack|assault)\w*|"
     r"violent(?:ly)?|smashed|stormed|block(?:ed|ing) (?:the |a )?(?:road|highway)s? with)\b"
 )
+
+
+_ESCALATION = {
+    "Peaceful protest": 0,
+    "Protest with intervention": 1,
+    "Excessive force against protesters": 2,
+    "Violent demonstration": 3,
+}
+
+
+def _protest_told_on(
+    ctx: ArticleContext, event: Event, sentence: SentenceContext, codebook: Codebook
+) -> Event:
+    """ "Residents protested over the road. Police fired tear gas to disperse them.": what the
+    next sentence says the police or the crowd did decides the protest's sub-type."""
+    if event.sub_event_type not in _ESCALATION or sentence.index + 1 >= len(ctx.sentences):
+        return event
+    start, end = ctx.sentences[sentence.index + 1]
+    following = ctx.article.text[start:end]
+    if codebook.triggers_in(following) and not _INTERVENTION.search(following.lower()):
+        return event  # the next sentence tells an event of its own
+    both = f"{sentence.text} {following}".lower()
+    refined = _protest_sub_type(codebook, both, set())
+    if _ESCALATION[refined.name] <= _ESCALATION[event.sub_event_type]:
+        return event
+    evidence = Evidence(text=following, start=start, end=end, supports=["sub_event_type"])
+    return event.model_copy(
+        update={
+            "event_type": refined.event_type,
+            "sub_event_type": refined.name,
+            "plover": refined.plover,
+            "plover_mode": refined.plover_mode,
+            "cameo": refined.cameo,
+            "evidence": [*event.evidence, evidence],
+        }
+    )
 
 
 def _protest_sub_type(codebook: Codebook, lowered: str, names: set[str]) -> SubEventType:
