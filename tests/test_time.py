@@ -104,3 +104,72 @@ def test_dateline_pins_the_day_inside_the_window():
     with_year = story_date("SANAA, March 14, 2018 — Warplanes struck Saada.", None)
     assert with_year.date == date(2018, 3, 14)
     assert story_date("Sept 30 was quiet in the capital.", None) is None
+
+
+MONDAY = ResolvedDate(date(2021, 5, 3), "day", "test")
+
+
+def test_fast_path_resolves_plain_expressions_like_the_recognizer():
+    from sitreps.time import _fast_expressions
+
+    cases = {
+        "Gunmen attacked a bus on Monday night.": (date(2021, 5, 3), "monday"),
+        "Sunday's raid left four dead.": (date(2021, 5, 2), "sunday"),
+        "On 3 May 2021, rebels shelled the camp.": (date(2021, 5, 3), "3 may 2021"),
+        "Troops arrived on 10 September, officials said.": (date(2020, 9, 10), "10 september"),
+        "The depot burned on September 10, 2015 in the north.": (
+            date(2015, 9, 10),
+            "september 10, 2015",
+        ),
+        "Police said the blast on Sept. 10 was deliberate.": (date(2020, 9, 10), "sept. 10"),
+        "The convoy was hit on 12 Sep. near the border.": (date(2020, 9, 12), "12 sep"),
+        "A mine exploded on Dec 13 2019 near the road.": (date(2019, 12, 13), "dec 13 2019"),
+        "A raid on 2021-04-30 left three dead.": (date(2021, 4, 30), "2021-04-30"),
+        "Protesters were dispersed yesterday.": (date(2021, 5, 2), "yesterday"),
+        "Shops were looted today.": (date(2021, 5, 3), "today"),
+    }
+    for sentence, (day, evidence) in cases.items():
+        found = _fast_expressions(sentence, MONDAY.date)
+        assert found is not None, sentence
+        assert [(r.date, r.precision, r.evidence) for _, r in found] == [(day, "day", evidence)]
+        resolved = resolve_event_date(sentence, MONDAY)
+        assert (resolved.date, resolved.evidence) == (day, evidence)
+
+
+def test_fast_path_story_date_for_times_of_day_and_future_dates():
+    from sitreps.time import _fast_expressions
+
+    for sentence in ("Shelling resumed this morning.", "Last night, gunmen looted a shop."):
+        assert _fast_expressions(sentence, MONDAY.date) == []
+        assert resolve_event_date(sentence, MONDAY).evidence == "the story's date"
+    assert _fast_expressions("Talks open on 10 June 2021 in Geneva.", MONDAY.date) == []
+
+
+def test_fast_path_leaves_anything_unusual_to_the_recognizer():
+    from sitreps.time import _fast_expressions
+
+    for sentence in (
+        "Clashes between 20 - 22 November killed nine.",
+        "In the week of 3 May, raids continued.",
+        "Attacks rose last week.",
+        "Attacks rose earlier this week.",
+        "On 3 May (as reported), a bus was burned.",
+        "Gunmen struck on Monday, 3 May 2021.",
+        "Rebels struck on Monday at 5pm.",
+        "Troops left since Monday.",
+        "The march on 3 may was peaceful.",
+        "On 29 February, a bus was burned.",
+        "Gunmen struck on Monday and Tuesday.",
+    ):
+        assert _fast_expressions(sentence, MONDAY.date) is None, sentence
+
+
+def test_fast_path_keeps_the_expression_nearest_the_trigger():
+    from sitreps.time import _fast_expressions
+
+    sentence = "Rebels burned a church on Sunday, while the army shelled Kaya on 3 May."
+    assert len(_fast_expressions(sentence, MONDAY.date)) == 2
+    near_end = resolve_event_date(sentence, MONDAY, anchor=sentence.index("shelled"))
+    assert near_end.date == date(2021, 5, 3)
+    near_start = resolve_event_date(sentence, MONDAY, anchor=sentence.index("burned"))
+    assert near_start.date == date(2021, 5, 2)
