@@ -12,36 +12,7 @@ from sitreps.geo.toponyms import place_words
 from sitreps.records import Location
 
 # Words before a place that make it the place of occurrence.
-OCCURRENCE_CUES = frozenset(
-    {
-        "in",
-        "at",
-        "near",
-        "on",
-        "across",
-        "among",
-        "amongst",
-        "outside",
-        "around",
-        "throughout",
-        "inside",
-        "within",
-        "into",
-        "between",
-        "over",
-        "list",
-        "entered",
-        "reached",
-        "captured",
-        "seized",
-        "besieged",
-        "bombed",
-        "shelled",
-        "attacked",
-        "via",
-        "through",
-    }
-)
+OCCURRENCE_CUES = place_words("occurrence_cues")  # "in", "near", "shelled" (data)
 # Words before a place that make it something the event is about, not where it happened.
 ABOUT_CUES = frozenset({"to", "from", "for", "against", "with", "by", "towards", "toward"})
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")

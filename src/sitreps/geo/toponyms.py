@@ -76,40 +76,6 @@ _CONNECTORS = frozenset(
     }
 )
 _INNER_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
-_LOCATIVE = frozenset(
-    {
-        "in",
-        "at",
-        "near",
-        "outside",
-        "from",
-        "to",
-        "into",
-        "across",
-        "throughout",
-        "around",
-        "towards",
-        "toward",
-        "on",
-        "over",
-        "between",
-        "among",
-        "amongst",
-        "via",
-        "through",
-        "inside",
-        "within",
-        "of",
-        "entered",
-        "reached",
-        "captured",
-        "seized",
-        "besieged",
-        "bombed",
-        "shelled",
-        "attacked",
-    }
-)
 _SKIPPABLE_BEFORE = frozenset(
     {
         "the",
@@ -488,6 +454,9 @@ def place_words(part: str) -> frozenset[str]:
     """One list of ``data/place_words.yaml`` (heads, kinds, verbs, actor_nouns), normalised."""
     data = yaml.safe_load(DATA_DIR.joinpath("place_words.yaml").read_text(encoding="utf-8"))
     return frozenset(name_key(w) for w in (data or {}).get(part) or ())
+
+
+_LOCATIVE = place_words("locative_cues")  # "in Homs", "shelled Douma" (data)
 
 
 def _place_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
