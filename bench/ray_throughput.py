@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,16 +59,6 @@ def run_one_ray(path: str, cpus: int, fast: bool) -> dict:
     }  # fmt: skip
 
 
-def run_ray_isolated(path: Path, cpus: int, fast: bool) -> dict:
-    load_before = os.getloadavg()[0]
-    command = [sys.executable, __file__, "--one", json.dumps([str(path), cpus, fast])]
-    out = subprocess.run(command, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        sys.exit(f"Ray benchmark run failed: {out.stderr[-3000:]}")
-    result = json.loads(out.stdout.splitlines()[-1])
-    return {**result, "load_before": load_before, "load_after": os.getloadavg()[0]}
-
-
 HEADER = (
     "| input | docs | ingest -w N: load s + run s | ingest docs/s | Ray start s | batch s "
     "| first chunk at s | Ray steady docs/s | steady overhead | end-to-end overhead "
@@ -99,7 +88,7 @@ def benchmark(cpus: int, pages: int, fast: bool, repeat: int) -> str:
         for attempt in range(repeat):
             for name, path in inputs.items():
                 ingest = run_isolated(path, cpus, fast)
-                ray = run_ray_isolated(path, cpus, fast)
+                ray = run_isolated(path, cpus, fast, script=__file__)
                 lines.append(row(f"{name} (run {attempt + 1})", ingest, ray))
                 print(lines[-1], file=sys.stderr, flush=True)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

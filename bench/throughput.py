@@ -85,12 +85,13 @@ def run_one(path: str, workers: int, fast: bool) -> dict:
     }  # fmt: skip
 
 
-def run_isolated(path: Path, workers: int, fast: bool) -> dict:
+def run_isolated(path: Path, workers: int, fast: bool, script: str = __file__) -> dict:
+    """One run of ``script --one`` in its own process, so its peak RSS is its own."""
     load_before = os.getloadavg()[0]
-    command = [sys.executable, __file__, "--one", json.dumps([str(path), workers, fast])]
+    command = [sys.executable, script, "--one", json.dumps([str(path), workers, fast])]
     out = subprocess.run(command, capture_output=True, text=True, check=False)
     if out.returncode != 0:
-        sys.exit(f"benchmark run failed: {out.stderr[-2000:]}")
+        sys.exit(f"benchmark run of {Path(script).name} failed: {out.stderr[-3000:]}")
     result = json.loads(out.stdout.splitlines()[-1])
     return {**result, "load_before": load_before, "load_after": os.getloadavg()[0]}
 
