@@ -83,6 +83,16 @@ def _strategic(events):
             None,
         ),
         (
+            "Suspected militants burned a school in the village of Sebga on Friday.",
+            "Looting/property destruction",
+            None,
+        ),
+        (
+            "Suspected militants seized four carts from a group of women near Dablo on Friday.",
+            "Looting/property destruction",
+            None,
+        ),
+        (
             "Many members of an armed group were seen in the village of Kofoni on Friday.",
             "Change to group/activity",
             None,
@@ -159,6 +169,11 @@ def test_a_decision_governs_the_violence_it_names(pipeline):
     )
     assert [e.sub_event_type for e in events] == ["Change to group/activity"]
     assert events[0].actor1.name == "Government of Germany"
+
+
+def test_destruction_by_warplanes_stays_an_air_strike(pipeline):
+    events = _code(pipeline, "Russian warplanes destroyed a water station near Idlib on Monday.")
+    assert [e.sub_event_type for e in events] == ["Air/drone strike"]
 
 
 def test_talk_is_kept_as_hypothetical_on_request():
