@@ -51,6 +51,8 @@ class TriggerMatch:
 class Codebook:
     def __init__(self, data: dict):
         self.version = data.get("version")
+        # guards of the Strategic developments (see sitreps.events.strategic)
+        self.strategic: dict = data.get("strategic") or {}
         self.sub_types: list[SubEventType] = []
         for event_type in data["event_types"]:
             for item in event_type["sub_event_types"]:

@@ -36,6 +36,12 @@ from sitreps.events.context import (
 )
 from sitreps.events.fatalities import count_fatalities
 from sitreps.events.roles import find_roles
+from sitreps.events.strategic import (
+    deciding_body,
+    is_strategic,
+    strategic_modality,
+    without_governed,
+)
 from sitreps.geo import ArticleGeography, country_location, event_locations
 from sitreps.records import (
     Actor,
@@ -205,14 +211,19 @@ def _code_sentence(
     triggers = codebook.triggers_in(text)
     if not triggers or _mentioned_in_passing(sentence, triggers):
         return []
-    triggers = _drop_passing_triggers(sentence, triggers)
+    triggers = without_governed(codebook, _drop_passing_triggers(sentence, triggers))
     if _WAR_STATISTIC.search(text) and all(t.sub_type.needs_victims for t in triggers):
         return []
     trigger = _main_trigger(triggers)
     if _framed(text, trigger):
         return []
     modality = modality_of(text, trigger)
+    if is_strategic(trigger):  # done, not talked about; history is not coded
+        modality = strategic_modality(codebook, text, trigger, modality)
+        if modality is None:
+            return []
     agent, target = find_roles(sentence, trigger)
+    agent = deciding_body(codebook, sentence, trigger, ctx.geo.focus_country) or agent
     sub_type = _refine_sub_type(codebook, trigger, triggers, text, agent, target, sentence)
     inherited = _continues(previous, trigger, text)
     if inherited is not None and (sub_type is None or sub_type.needs_victims):
@@ -409,6 +420,7 @@ _CONFLICT_NOUNS = re.compile(
     r"clans?|militias?|tribesmen|communities|arrows?|spears?|"
     r"forces|aircraft|jets|warplanes|drones?|helicopters?|convoys?|checkpoints?|"
     r"casualties|hostages?|curfew|protests?|demonstrations?|rall(?:y|ies)|sit-ins?|"
+    r"cease-?fires?|truces?|armistice|"
     r"petitions?|marchers|marched|strikers|picket\w*|lynch\w*|abduct\w*|kidnap\w*|rap(?:e|ed))\b",
     re.IGNORECASE,
 )
