@@ -446,37 +446,85 @@ def _refine_sub_type(
     names = {t.sub_type.name for t in triggers}
     lowered = text.lower()
     if "Peaceful protest" in names and (sub.event_type == "Protests" or sub.priority < 56):
-        return _protest_sub_type(codebook, lowered, names)
+        arrests = {t.sub_type.name for t in codebook.triggers_in(_what_happened(lowered))}
+        return _protest_sub_type(codebook, lowered, arrests & {"Arrests"})
     if sub.needs_victims:
         return _violence_sub_type(codebook, lowered, agent, target, sentence)
     if sub.event_type == "Battles":
         trigger_text = text[trigger.start : trigger.end]
-        riot = _riot_instead_of_battle(codebook, agent, target, sentence.actors, trigger_text)
+        if _ambush_on_civilians(trigger_text, agent, sentence):
+            return codebook.sub_type("Attack")
+        riot = _riot_instead_of_battle(
+            codebook, agent, target, sentence.actors, trigger_text, lowered
+        )
         return riot or sub
     if sub.name == "Looting/property destruction":
-        return _crowd_destruction(codebook, agent) or sub
+        return _crowd_destruction(codebook, agent, target, sentence, lowered) or sub
     if sub.name == "Abduction/forced disappearance" and _KILLED.search(lowered):
         return codebook.sub_type("Attack")  # "abducted and killed": the killing is the event
     return sub
 
 
+def _ambush_on_civilians(
+    trigger_text: str, agent: ActorMention | None, sentence: SentenceContext
+) -> bool:
+    """An ambush on a bus, a driver or herders is an attack on civilians; only an ambush on
+    armed men (a patrol, soldiers, police) is a battle."""
+    if not trigger_text.lower().startswith("ambush"):
+        return False
+    others = [a for a in sentence.actors if a is not agent and a.section != "country"]
+    if any(a.kind in ARMED_KINDS for a in others):
+        return False
+    return not _ARMED_TARGET_WORDS.search(sentence.text)
+
+
+_ARMED_TARGET_WORDS = re.compile(
+    r"\b(?:patrols?|convoys?|soldiers|troops|police\w*|officers|army|military|gendarm\w+|"
+    r"rangers|reservists|guards|militants|fighters|positions?|base|checkpoints?)\b",
+    re.IGNORECASE,
+)
 _KILLED = re.compile(r"\b(?:killed|executed|murdered|beheaded|shot dead|found dead)\b")
 
 
-def _crowd_destruction(codebook: Codebook, agent: ActorMention | None) -> SubEventType | None:
+def _crowd_destruction(
+    codebook: Codebook,
+    agent: ActorMention | None,
+    target: ActorMention | None,
+    sentence: SentenceContext,
+    lowered: str,
+) -> SubEventType | None:
     """Property destroyed by a crowd is a riot (ACLED): by demonstrators a violent
-    demonstration, by a mob or party supporters mob violence; by an armed group it stays
-    looting/property destruction."""
-    if agent is None:
-        return None
-    if agent.kind == ActorKind.PROTESTERS:
+    demonstration, by a mob or party supporters mob violence, and so is destruction by
+    people nobody names in a wave of unrest; by an armed group it stays looting/property
+    destruction."""
+    if agent is not None and agent.kind == ActorKind.PROTESTERS:
         return codebook.sub_type("Violent demonstration")
-    if agent.kind in (ActorKind.RIOTERS, ActorKind.CIVILIANS):
+    crowd = _acting_crowd(sentence, agent, target)
+    if crowd is not None:
+        return codebook.sub_type("Mob violence")
+    if _UNREST.search(lowered) and not _named_armed_group(agent):
         return codebook.sub_type("Mob violence")
     return None
 
 
 _UNARMED = {ActorKind.RIOTERS, ActorKind.PROTESTERS}
+# Herders against farmers, clan against clan, with rifles or machetes: communal militias
+# fighting, a battle in ACLED's codebook (its communal militias are armed groups)
+_COMMUNAL = re.compile(
+    r"\b(?:herders?|pastoralists?|farmers?|clans?|tribes?|tribesmen|communities|ethnic|"
+    r"militias?|raiders)\b"
+)
+_WEAPONS = re.compile(r"\b(?:machetes?|rifles?|guns?|firearms?|gunshots?|arrows?|spears?)\b")
+_FAMILIES = re.compile(r"\bfamil(?:y|ies)\b")
+
+
+def _communal_fight(lowered: str) -> bool:
+    """Armed communities, not two quarrelling families or a crowd."""
+    if _WEAPONS.search(lowered):
+        return True
+    return bool(_COMMUNAL.search(lowered)) and not _FAMILIES.search(lowered)
+
+
 _FOUGHT = re.compile(r"clashed|fought|battled|exchanged (?:of )?(?:gun)?fire")
 _NON_STATE_ARMED = {ActorKind.REBELS, ActorKind.POLITICAL_MILITIA, ActorKind.IDENTITY_MILITIA}
 
@@ -487,6 +535,7 @@ def _riot_instead_of_battle(
     target: ActorMention | None,
     mentioned: list[ActorMention],
     trigger_text: str,
+    lowered: str = "",
 ) -> SubEventType | None:
     """A fight with rioters or party supporters on one side is a riot, not a battle:
     rioters against the police is a violent demonstration, rioters among themselves mob
@@ -498,7 +547,8 @@ def _riot_instead_of_battle(
     # they fought ("families clashed", "clashes between farmers and herders"), not merely
     # died in someone's fight ("two people were killed in the clash")
     acting = len(sides) == 2 or bool(_FOUGHT.fullmatch(trigger_text.lower()))
-    if acting and all(a.kind == ActorKind.CIVILIANS for a in everyone):
+    civilians_only = bool(everyone) and all(a.kind == ActorKind.CIVILIANS for a in everyone)
+    if acting and civilians_only and not _communal_fight(lowered):
         # "two families clashed over land": people with no armed organisation fight as a mob
         return codebook.sub_type("Mob violence")
     if not any(a.kind in _UNARMED for a in sides):
@@ -508,18 +558,24 @@ def _riot_instead_of_battle(
     return codebook.sub_type("Mob violence")
 
 
+# violence aimed at the crowd in the sentence after the protest
+_ON_THE_CROWD = re.compile(
+    r"\b(?:attack\w*|assault\w*|beat|beaten|charged|fired (?:\w+ )?(?:at|on|into)|"
+    r"opened fire (?:at|on))\s+(?:\w+\s+){0,2}?(?:the\s+)?(?:protesters|demonstrators|"
+    r"students|rally|protest|procession|crowd|marchers|them)\b"
+)
 _INTERVENTION = re.compile(
-    r"\b(?:dispers\w+|tear ?gas|teargas|water cannons?|batons?|lathi|arrest\w*|detain\w*|"
+    r"\b(?:\(intervention\)|picked up|dispers\w+|tear ?gas|teargas|water cannons?|batons?|lathi|arrest\w*|detain\w*|"
     r"broke up|rubber bullets|baton-charged|cracked down)\b"
 )
 _LETHAL_FORCE = re.compile(
-    r"\b(?:shot dead|killed|killing|opened fire on|live (?:rounds|ammunition|bullets)|"
+    r"\b(?:shot dead|killed|killing|opened fire (?:on|at)|fired (?:shots|bullets|live)|live (?:rounds|ammunition|bullets)|"
     r"shot and killed|died)\b"
 )
 _RIOT = re.compile(
     r"\b(?:riot\w*|pelted|threw stones|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
     r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|property)|vandali[sz]\w+|looted|"
-    r"clash(?:ed|es)|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|"
+    r"clash\w*|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|"
     r"damag(?:ed|ing) (?:\w+ ){0,2}(?:property|properties|vehicles?|cars?|shops?|buildings?|"
     r"offices?|windows?|stations?)|"
     r"set (?:\S+ ){0,6}?(?:ablaze|alight|on fire)|"
@@ -545,9 +601,14 @@ def _protest_told_on(
         return event
     start, end = ctx.sentences[sentence.index + 1]
     following = ctx.article.text[start:end]
-    if codebook.triggers_in(following) and not _INTERVENTION.search(following.lower()):
+    lowered = following.lower()
+    on_the_crowd = _ON_THE_CROWD.search(lowered)
+    if codebook.triggers_in(following) and not (_INTERVENTION.search(lowered) or on_the_crowd):
         return event  # the next sentence tells an event of its own
     both = f"{sentence.text} {following}".lower()
+    if on_the_crowd:
+        # "Party members assaulted the students": the protest was broken up by force
+        both += " (intervention)"
     refined = _protest_sub_type(codebook, both, set())
     if _ESCALATION[refined.name] <= _ESCALATION[event.sub_event_type]:
         return event
@@ -564,7 +625,50 @@ def _protest_told_on(
     )
 
 
+# What a protest is about is not what happened at it: "demanding the release of those detained",
+# "protested after a man was killed by a motorist" tell the grievance, not an intervention.
+_GRIEVANCE = re.compile(
+    r"\b(?:(?P<demand>demand(?:ing|ed|s)?|to demand|call(?:ing|ed)? for|seeking|urging|"
+    r"in protest (?:of|against|at|over)|to protest|protesting|to denounce|denouncing|"
+    r"condemning|to condemn|in (?:solidarity|support) (?:with|of)|for (?:the )?"
+    r"(?:release|justice|arrest|punishment|trial))|against|over|regarding|due to|because of|"
+    r"accusing|(?P<after>after|following))\b"
+)
+# a demand runs to the end of its clause (its list has commas: "demanding X, Y, and Z");
+# a cause ("against the party, set ablaze ...") to the next comma
+_CLAUSE_END = re.compile(
+    r";|\.\s|,?\s+(?:and|but|while|before|when|as|then)\s+(?:the\s+)?(?:police|security|"
+    r"officers|soldiers|army|troops|protesters|demonstrators|they|rioters|students|crowd)\b"
+)
+_CAUSE_END = re.compile(r";|\.\s|,")
+# the crowd going home by itself is no intervention: "the crowd dispersed after ..."
+_SELF_DISPERSAL = re.compile(
+    r"\b(?:crowds?|protesters|demonstrators|they|participants|students|people|rally|protest|"
+    r"gathering|procession)\s+(?:later\s+|then\s+|eventually\s+|peacefully\s+)?"
+    r"dispersed\b(?!\s+by)(?:\s+peacefully)?"
+)
+
+
+def _what_happened(lowered: str) -> str:
+    """The sentence without its grievance clauses: what the crowd and the police did."""
+    lowered = _SELF_DISPERSAL.sub(" ", lowered)
+    kept, position = [], 0
+    while (match := _GRIEVANCE.search(lowered, position)) is not None:
+        ends = _CLAUSE_END if match.group("demand") else _CAUSE_END
+        end_match = ends.search(lowered, match.end())
+        end = end_match.start() if end_match else len(lowered)
+        clause = lowered[match.start() : end]
+        if match.group("after") and _INTERVENTION.search(clause):
+            kept.append(lowered[position:end])  # "dispersed after police fired tear gas"
+        else:
+            kept.append(lowered[position : match.start()])
+        position = end
+    kept.append(lowered[position:])
+    return " ".join(kept)
+
+
 def _protest_sub_type(codebook: Codebook, lowered: str, names: set[str]) -> SubEventType:
+    lowered = _what_happened(lowered)
     if _RIOT.search(lowered):
         return codebook.sub_type("Violent demonstration")
     if _LETHAL_FORCE.search(lowered):
@@ -582,10 +686,9 @@ def _violence_sub_type(
     sentence: SentenceContext,
 ) -> SubEventType | None:
     """Generic kill/attack words: who was hit decides the code, as an analyst would."""
-    if agent and agent.kind in (ActorKind.RIOTERS, ActorKind.CIVILIANS):
-        # violence by people who are not an organised armed group (a farmer, "a group",
-        # villagers) is mob violence in ACLED's codebook
-        return codebook.sub_type("Mob violence")
+    crowd = _acting_crowd(sentence, agent, target)
+    if crowd is not None:
+        return codebook.sub_type(_crowd_violence(lowered))
     target_armed = target is not None and target.kind in ARMED_KINDS
     agent_armed = agent is not None and agent.kind in ARMED_KINDS
     if target_armed and agent_armed:
@@ -593,6 +696,10 @@ def _violence_sub_type(
     if target_armed and not agent:
         # "30 soldiers were killed" with no attacker named: fighting with an unknown group
         return codebook.sub_type("Armed clash")
+    if _UNREST.search(lowered) and not _named_armed_group(agent):
+        # "unidentified assailants torched the office amid the unrest that followed the
+        # demonstrations": people with no armed organisation acting in a riot
+        return codebook.sub_type("Mob violence")
     if target is not None and target.kind in VICTIM_KINDS:
         return codebook.sub_type("Attack")
     if agent_armed or any(a.kind in VICTIM_KINDS for a in sentence.actors):
@@ -600,6 +707,88 @@ def _violence_sub_type(
     if re.search(r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed)\b", lowered):
         return codebook.sub_type("Attack")
     return None
+
+
+_CROWD_KINDS = {ActorKind.RIOTERS, ActorKind.CIVILIANS}
+_PASSIVE_BETWEEN = re.compile(r"\b(?:was|were|been|being|is|are|by)\b", re.IGNORECASE)
+
+
+def _acting_crowd(
+    sentence: SentenceContext, agent: ActorMention | None, target: ActorMention | None
+) -> ActorMention | None:
+    """The people who did it, when they are not an armed organisation: the agent, or the
+    civilians named just before an active trigger ("a number of residents beat ...", which
+    the roles take for victims)."""
+    if agent is not None:
+        return agent if agent.kind in _CROWD_KINDS else None
+    if target is None or target.kind not in _CROWD_KINDS:
+        return None
+    trigger_at = _first_violent_word(sentence.text)
+    if trigger_at is None or target.end > trigger_at:
+        return None
+    between = sentence.text[target.end : trigger_at]
+    if len(between) > 60 or _PASSIVE_BETWEEN.search(between):
+        return None
+    return target
+
+
+_VIOLENT_WORD = re.compile(
+    r"\b(?:killed|kill|attack(?:ed)?|assault(?:ed)?|beat(?:en)?|hacked|stabbed|lynched|"
+    r"murdered|wounded|injured|shot|burn(?:ed|t)|set (?:ablaze|fire|alight)|tortured|"
+    r"captured|executed|vandali[sz]ed|looted)\b",
+    re.IGNORECASE,
+)
+
+
+def _first_violent_word(text: str) -> int | None:
+    match = _VIOLENT_WORD.search(text)
+    return match.start() if match else None
+
+
+# Weapons that make a group of people an armed (communal) group, not a crowd
+_ARMED_CUE = re.compile(
+    r"\b(?:equipped with|armed with (?:\w+ ){0,2}(?:guns?|rifles?|firearms?|machetes?|blades?)|"
+    r"armed (?:farmers|herders|pastoralists|men|youths|individuals|villagers)|gunmen|guns?|"
+    r"rifles?|firearms?|gunshots?|shot (?:and|dead)|blade weapons|bows? and arrows|"
+    r"poisoned arrows)\b"
+)
+# party activists fighting are a mob in ACLED's codebook, whatever they carry
+_PARTISAN = re.compile(r"\b(?:league|party|supporters|activists|cadres|loyalists)\b")
+# Mob justice: a crowd punishing a suspect is a mob, whatever it carries
+_MOB_JUSTICE = re.compile(
+    r"\b(?:thie(?:f|ves)|robbers?|burglars?|suspects?|suspected (?:of|\w+ers?)|presumed|"
+    r"alleged (?:\w+ers?|thie\w+)|accused of|suspicion of|witch(?:es|craft)?|sorcer\w+|"
+    r"mob justice|lynch\w*|adultery)\b"
+)
+
+
+def _crowd_violence(lowered: str) -> str:
+    """Violence by people who are not an organised armed group (villagers, a group of
+    farmers): ACLED codes a crowd's violence as mob violence, but people carrying guns or
+    blades as a group are an armed (communal) group attacking civilians."""
+    if _UNREST.search(lowered) or _MOB_JUSTICE.search(lowered) or _PARTISAN.search(lowered):
+        return "Mob violence"
+    return "Attack" if _ARMED_CUE.search(lowered) else "Mob violence"
+
+
+_UNREST = re.compile(
+    r"\bamid (?:the |an )?(?:outbreak of |wave of |ongoing |widespread )?(?:\w+ )?"
+    r"(?:violence|unrest|riots?|rioting|disturbances|chaos|mob violence)\b"
+)
+_UNNAMED = re.compile(
+    r"^(?:an? |the )?(?:group of )?(?:unidentified|unknown|masked|some)?\s*"
+    r"(?:assailants|attackers|persons|people|men|individuals|miscreants)$",
+    re.IGNORECASE,
+)
+
+
+def _named_armed_group(agent: ActorMention | None) -> bool:
+    """An agent that is an armed organisation, not "unidentified assailants"."""
+    if agent is None:
+        return False
+    if agent.kind not in ARMED_KINDS:
+        return False
+    return not _UNNAMED.match(agent.text.strip())
 
 
 # ---------------------------------------------------------------------------------------------
