@@ -409,7 +409,8 @@ _CONFLICT_NOUNS = re.compile(
     r"clans?|militias?|tribesmen|communities|arrows?|spears?|"
     r"forces|aircraft|jets|warplanes|drones?|helicopters?|convoys?|checkpoints?|"
     r"casualties|hostages?|curfew|protests?|demonstrations?|rall(?:y|ies)|sit-ins?|"
-    r"petitions?|marchers|marched|strikers|picket\w*|lynch\w*|abduct\w*|kidnap\w*|rap(?:e|ed))\b",
+    r"petitions?|marchers|marched|strikers|picket\w*|lynch\w*|abduct\w*|kidnap\w*|rap(?:e|ed)|"
+    r"protest(?:ed|ing)|demonstrat(?:ed|ing)|rallied|processions?)\b",
     re.IGNORECASE,
 )
 
@@ -449,7 +450,7 @@ def _refine_sub_type(
         arrests = {t.sub_type.name for t in codebook.triggers_in(_what_happened(lowered))}
         return _protest_sub_type(codebook, lowered, arrests & {"Arrests"})
     if sub.needs_victims:
-        return _violence_sub_type(codebook, lowered, agent, target, sentence)
+        return _violence_sub_type(codebook, lowered, agent, target, sentence, trigger.start)
     if sub.event_type == "Battles":
         trigger_text = text[trigger.start : trigger.end]
         if _ambush_on_civilians(trigger_text, agent, sentence):
@@ -565,7 +566,7 @@ _ON_THE_CROWD = re.compile(
     r"students|rally|protest|procession|crowd|marchers|them)\b"
 )
 _INTERVENTION = re.compile(
-    r"\b(?:\(intervention\)|picked up|dispers\w+|tear ?gas|teargas|water cannons?|batons?|lathi|arrest\w*|detain\w*|"
+    r"\b(?:intervened|picked up|dispers\w+|tear ?gas|teargas|water cannons?|batons?|lathi|arrest\w*|detain\w*|"
     r"broke up|rubber bullets|baton-charged|cracked down)\b"
 )
 _LETHAL_FORCE = re.compile(
@@ -608,7 +609,7 @@ def _protest_told_on(
     both = f"{sentence.text} {following}".lower()
     if on_the_crowd:
         # "Party members assaulted the students": the protest was broken up by force
-        both += " (intervention)"
+        both += " (intervened)"
     refined = _protest_sub_type(codebook, both, set())
     if _ESCALATION[refined.name] <= _ESCALATION[event.sub_event_type]:
         return event
@@ -684,10 +685,11 @@ def _violence_sub_type(
     agent: ActorMention | None,
     target: ActorMention | None,
     sentence: SentenceContext,
+    trigger_at: int = 0,
 ) -> SubEventType | None:
     """Generic kill/attack words: who was hit decides the code, as an analyst would."""
     crowd = _acting_crowd(sentence, agent, target)
-    if crowd is not None:
+    if crowd is not None or (agent is None and _crowd_subject(sentence.text)):
         return codebook.sub_type(_crowd_violence(lowered))
     target_armed = target is not None and target.kind in ARMED_KINDS
     agent_armed = agent is not None and agent.kind in ARMED_KINDS
@@ -695,6 +697,9 @@ def _violence_sub_type(
         return codebook.sub_type("Armed clash")
     if target_armed and not agent:
         # "30 soldiers were killed" with no attacker named: fighting with an unknown group
+        return codebook.sub_type("Armed clash")
+    if (agent_armed or agent is None) and _armed_victims(sentence, trigger_at):
+        # "police shot dead two suspected gang members": a fight with an armed gang
         return codebook.sub_type("Armed clash")
     if _UNREST.search(lowered) and not _named_armed_group(agent):
         # "unidentified assailants torched the office amid the unrest that followed the
@@ -704,9 +709,58 @@ def _violence_sub_type(
         return codebook.sub_type("Attack")
     if agent_armed or any(a.kind in VICTIM_KINDS for a in sentence.actors):
         return codebook.sub_type("Attack")
-    if re.search(r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed)\b", lowered):
-        return codebook.sub_type("Attack")
+    if _HARMED.search(lowered):
+        return codebook.sub_type("Attack")  # a person harmed by someone nobody names
     return None
+
+
+_HARMED = re.compile(
+    r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed|shot|assaulted|"
+    r"beat(?:en)? (?:to death|up)|burn(?:ed|t) alive)\b"
+)
+
+
+# people who carry arms as a group, named as the ones hit
+_ARMED_PEOPLE = re.compile(
+    r"\b(?:gang(?:s| members?)?|robbers|bandits|militants?|gunmen|raiders|attackers|"
+    r"insurgents|jihadists|thugs|poachers|armed (?:men|suspects|criminals|robbers))\b",
+    re.IGNORECASE,
+)
+
+
+def _armed_victims(sentence: SentenceContext, trigger_at: int) -> bool:
+    """Are the people hit an armed group ("killed two robbers", "militants were killed by")?"""
+    text = sentence.text
+    after = text[trigger_at : trigger_at + 70]
+    if re.match(r"\S+(?:\s+dead)?\s+by\b", after):  # "were killed by police": before it
+        return bool(_ARMED_PEOPLE.search(text[max(0, trigger_at - 70) : trigger_at]))
+    victims = re.match(r"\S+(?:\s+(?:dead|and killed|and wounded))?\s+(.{0,50})", after)
+    return bool(victims and _ARMED_PEOPLE.match(_strip_quantity(victims.group(1))))
+
+
+_QUANTITY = re.compile(
+    r"^(?:the |a |an |one |two |three |four |five |six |seven |eight |nine |ten |\d+ |"
+    r"several |some |at least \S+ |of the |of |suspected |alleged |presumed |members of |"
+    r"(?:a |the )?(?:group|gang) of )+",
+    re.IGNORECASE,
+)
+
+
+def _strip_quantity(phrase: str) -> str:
+    return _QUANTITY.sub("", phrase)
+
+
+# a crowd named before the trigger that the actor dictionary does not know
+_CROWD_SUBJECT = re.compile(
+    r"^(?:[^,]{0,40},\s*)?(?:overnight,?\s+)?(?:a (?:number|group|crowd|mob) of|(?:about |some )?"
+    r"(?:\w+ )?members of (?:the )?(?:\w+ ){0,4}(?:community|sect|fraternity|family|"
+    r"village|clan)|(?:a |\w+ )?(?:group of )?(?:brothers|youths?|villagers|residents|locals))\b",
+    re.IGNORECASE,
+)
+
+
+def _crowd_subject(text: str) -> bool:
+    return bool(_CROWD_SUBJECT.search(text))
 
 
 _CROWD_KINDS = {ActorKind.RIOTERS, ActorKind.CIVILIANS}
