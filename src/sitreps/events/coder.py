@@ -205,7 +205,7 @@ def _code_sentence(
     triggers = codebook.triggers_in(text)
     if not triggers or _mentioned_in_passing(sentence, triggers):
         return []
-    triggers = _drop_passing_triggers(sentence, triggers)
+    triggers = _drop_grievance_triggers(text, _drop_passing_triggers(sentence, triggers))
     if _WAR_STATISTIC.search(text) and all(t.sub_type.needs_victims for t in triggers):
         return []
     trigger = _main_trigger(triggers)
@@ -574,7 +574,7 @@ _LETHAL_FORCE = re.compile(
     r"shot and killed|died)\b"
 )
 _RIOT = re.compile(
-    r"\b(?:riot\w*|pelted|threw stones|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
+    r"\b(?:riot\w*|pelted|threw stones|throwing (?:stones|rocks)|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
     r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|property)|vandali[sz]\w+|looted|"
     r"clash\w*|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|"
     r"damag(?:ed|ing) (?:\w+ ){0,2}(?:property|properties|vehicles?|cars?|shops?|buildings?|"
@@ -632,7 +632,11 @@ _GRIEVANCE = re.compile(
     r"\b(?:(?P<demand>demand(?:ing|ed|s)?|to demand|call(?:ing|ed)? for|seeking|urging|"
     r"in protest (?:of|against|at|over)|to protest|protesting|to denounce|denouncing|"
     r"condemning|to condemn|in (?:solidarity|support) (?:with|of)|for (?:the )?"
-    r"(?:release|justice|arrest|punishment|trial))|against|over|regarding|due to|because of|"
+    r"(?:release|justice|arrest|punishment|trial))|"
+    # force used "against the demonstrators" is no grievance, "over 300" no cause
+    r"against(?!\s+(?:the\s+)?(?:demonstrators|protesters|crowds?|students|them|rioters|"
+    r"marchers|people))|over(?!\s+(?:\d|a (?:hundred|thousand|dozen)|hundreds|thousands))|"
+    r"regarding|due to|because of|"
     r"accusing|(?P<after>after|following))\b"
 )
 # a demand runs to the end of its clause (its list has commas: "demanding X, Y, and Z");
@@ -650,22 +654,43 @@ _SELF_DISPERSAL = re.compile(
 )
 
 
-def _what_happened(lowered: str) -> str:
-    """The sentence without its grievance clauses: what the crowd and the police did."""
-    lowered = _SELF_DISPERSAL.sub(" ", lowered)
-    kept, position = [], 0
+def _grievance_spans(lowered: str) -> list[tuple[int, int]]:
+    """Where the sentence tells what a protest is about (see _GRIEVANCE)."""
+    spans, position = [], 0
     while (match := _GRIEVANCE.search(lowered, position)) is not None:
         ends = _CLAUSE_END if match.group("demand") else _CAUSE_END
         end_match = ends.search(lowered, match.end())
         end = end_match.start() if end_match else len(lowered)
         clause = lowered[match.start() : end]
-        if match.group("after") and _INTERVENTION.search(clause):
-            kept.append(lowered[position:end])  # "dispersed after police fired tear gas"
-        else:
-            kept.append(lowered[position : match.start()])
+        if not (match.group("after") and _INTERVENTION.search(clause)):
+            spans.append((match.start(), end))  # not "dispersed after police fired tear gas"
+        position = end
+    return spans
+
+
+def _what_happened(lowered: str) -> str:
+    """The sentence without its grievance clauses: what the crowd and the police did."""
+    lowered = _SELF_DISPERSAL.sub(lambda m: " " * len(m.group(0)), lowered)
+    kept, position = [], 0
+    for start, end in _grievance_spans(lowered):
+        kept.append(lowered[position:start])
         position = end
     kept.append(lowered[position:])
     return " ".join(kept)
+
+
+def _drop_grievance_triggers(text: str, triggers: list[TriggerMatch]) -> list[TriggerMatch]:
+    """ "Women demonstrated against rising cases of rape": the violence a protest is about
+    is not an event of the sentence."""
+    if not any(t.sub_type.event_type == "Protests" for t in triggers):
+        return triggers
+    spans = _grievance_spans(text.lower())
+    kept = [
+        t
+        for t in triggers
+        if t.sub_type.event_type == "Protests" or not any(a <= t.start < b for a, b in spans)
+    ]
+    return kept or triggers
 
 
 def _protest_sub_type(codebook: Codebook, lowered: str, names: set[str]) -> SubEventType:
@@ -760,7 +785,14 @@ _CROWD_SUBJECT = re.compile(
 
 
 def _crowd_subject(text: str) -> bool:
-    return bool(_CROWD_SUBJECT.search(text))
+    """The sentence opens with a crowd that acts ("villagers beat", not "villagers were
+    attacked")."""
+    match = _CROWD_SUBJECT.search(text)
+    acted_at = _first_violent_word(text)
+    if match is None or acted_at is None or acted_at < match.end():
+        return False
+    between = text[match.end() : acted_at]
+    return len(between) <= 60 and not _PASSIVE_BETWEEN.search(between)
 
 
 _CROWD_KINDS = {ActorKind.RIOTERS, ActorKind.CIVILIANS}
