@@ -159,3 +159,28 @@ def test_the_month_may_is_no_modal(pipeline):
         "2019-05-08",
     ) == ["Mob violence"]
     assert _sub_types(pipeline, "Gunmen may have killed two people in Lodwar on Sunday.") == []
+
+
+def test_an_attack_the_defenders_fought_back_is_a_clash(pipeline):
+    assert _sub_types(
+        pipeline,
+        "On Sunday, suspected militants attacked the village of Gassere near Ouahigouya. "
+        "Volunteer fighters repelled the attack.",
+    )[:1] == ["Armed clash"]
+    assert _sub_types(
+        pipeline, "On Sunday, suspected militants attacked the village of Gassere near Ouahigouya."
+    ) == ["Attack"]
+
+
+def test_violence_a_protest_is_about_is_no_event(pipeline):
+    assert _sub_types(
+        pipeline,
+        "On Sunday, a group of women in Kakamega demonstrated against rising cases of rape in "
+        "the area.",
+    ) == ["Peaceful protest"]
+    # "over 300" counts the crowd; it opens no grievance
+    assert _sub_types(
+        pipeline,
+        "On Sunday, over 300 demonstrators burned tyres on the Narok road, demanding "
+        "compensation for their land.",
+    ) == ["Violent demonstration"]

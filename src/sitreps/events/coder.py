@@ -137,6 +137,7 @@ def code_article(
         events.extend(e for e in coded if e.modality != Modality.DENIED)
         if events and coded and events[-1] is coded[-1]:
             events[-1] = _protest_told_on(ctx, events[-1], sentence, codebook)
+            events[-1] = _attack_fought_back(ctx, events[-1], sentence, codebook)
     if not include_unreal:
         events = [e for e in events if e.modality in (Modality.ASSERTED, Modality.CLAIMED)]
     return events
@@ -583,6 +584,55 @@ _RIOT = re.compile(
     r"(?:protesters|demonstrators|students|rioters)\b[^.]{0,40}\b(?:attack|assault)\w*|"
     r"violent(?:ly)?|smashed|stormed|block(?:ed|ing) (?:the |a )?(?:road|highway)s? with)\b"
 )
+
+
+# the attacked side was armed and fought: a battle, not one-sided violence (ACLED)
+_FOUGHT_BACK = re.compile(
+    r"\b(?:repelled|repulsed|responded to the (?:attack|assault)|fought back|returned fire|"
+    r"fired back|exchange(?:d)? (?:of )?fire|gunfight|gun battle|engaged the (?:attackers|"
+    r"assailants|militants|gunmen))\b",
+    re.IGNORECASE,
+)
+_ARMED_DEAD = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+(?:\w+\s+){0,2}?"
+    r"(?:vdps?|volunteer fighters?|dozos?|militiam[ae]n|soldiers?|gendarmes?|policem[ae]n|"
+    r"police officers?|security (?:forces|personnel|agents?)|militants?|jihadists?|attackers|"
+    r"assailants)(?:\s+(?:fighters?|members?))?\s+(?:were|was)\s+(?:killed|wounded|injured)",
+    re.IGNORECASE,
+)
+_KILLED_ARMED = re.compile(
+    r"\bkill(?:ed|ing)\s+(?:\d+|one|two|three|four|five|six|several)\s+(?:\w+\s+){0,2}?"
+    r"(?:vdps?|volunteer fighters?|dozos?|militiam[ae]n|soldiers?|gendarmes?|policem[ae]n|"
+    r"police officers?)\b",
+    re.IGNORECASE,
+)
+
+
+def _attack_fought_back(
+    ctx: ArticleContext, event: Event, sentence: SentenceContext, codebook: Codebook
+) -> Event:
+    """ "Militants attacked the village. Volunteer fighters repelled the attack.": the attack
+    on a defended place is an armed clash."""
+    if event.sub_event_type != "Attack":
+        return event
+    told = [sentence.text]
+    for index in (sentence.index + 1, sentence.index + 2):
+        if index < len(ctx.sentences):
+            start, end = ctx.sentences[index]
+            told.append(ctx.article.text[start:end])
+    text = " ".join(told)
+    if not (_FOUGHT_BACK.search(text) or _ARMED_DEAD.search(text) or _KILLED_ARMED.search(text)):
+        return event
+    clash = codebook.sub_type("Armed clash")
+    return event.model_copy(
+        update={
+            "event_type": clash.event_type,
+            "sub_event_type": clash.name,
+            "plover": clash.plover,
+            "plover_mode": clash.plover_mode,
+            "cameo": clash.cameo,
+        }
+    )
 
 
 _ESCALATION = {
