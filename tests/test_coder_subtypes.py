@@ -184,3 +184,17 @@ def test_violence_a_protest_is_about_is_no_event(pipeline):
         "On Sunday, over 300 demonstrators burned tyres on the Narok road, demanding "
         "compensation for their land.",
     ) == ["Violent demonstration"]
+
+
+def test_killing_words_analysts_use(pipeline):
+    assert _sub_types(
+        pipeline, "On Sunday, a crowd burned two suspected robbers to death in Toffo."
+    ) == ["Mob violence"]
+    assert _sub_types(pipeline, "On Sunday, residents stoned a police vehicle in Malanville.") == [
+        "Mob violence"
+    ]
+    # the habit belongs to what the victim is accused of, not to the beating
+    assert _sub_types(
+        pipeline,
+        "On Sunday, villagers beat a man accused of repeatedly stealing yams in Bembereke.",
+    ) == ["Mob violence"]

@@ -85,6 +85,16 @@ _NON_EVENT_FRAME = re.compile(
     r"|\b(?:stockpiles?|red line|arsenal)\b",
     re.IGNORECASE,
 )
+# "a man accused of repeatedly stealing": the habit is the victim's alleged one
+_ALLEGATION_BEFORE = re.compile(r"\b(?:accused|suspected|known|charged|convicted)\b[^.]{0,25}$")
+
+
+def _non_event_frame(text: str) -> bool:
+    return any(
+        not _ALLEGATION_BEFORE.search(text[: m.start()]) for m in _NON_EVENT_FRAME.finditer(text)
+    )
+
+
 _CONTINUATION = re.compile(
     r"^\s*(?:one|another|a second|a third|the first|the second|the latest|the|this|that|"
     r"these|those|its|their)\s+(?:\w+\s+)?(?:raids?|strikes?|attacks?|blasts?|explosions?|"
@@ -201,7 +211,7 @@ def _code_sentence(
     previous: Event | None = None,
 ) -> list[Event]:
     text = sentence.text
-    if _NON_EVENT_FRAME.search(text):
+    if _non_event_frame(text):
         return []
     triggers = codebook.triggers_in(text)
     if not triggers or _mentioned_in_passing(sentence, triggers):
@@ -575,7 +585,7 @@ _LETHAL_FORCE = re.compile(
     r"shot and killed|died)\b"
 )
 _RIOT = re.compile(
-    r"\b(?:riot\w*|pelted|threw stones|throwing (?:stones|rocks)|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
+    r"\b(?:riot\w*|pelted|stoned|threw stones|throwing (?:stones|rocks)|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
     r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|property)|vandali[sz]\w+|looted|"
     r"clash\w*|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|"
     r"damag(?:ed|ing) (?:\w+ ){0,2}(?:property|properties|vehicles?|cars?|shops?|buildings?|"
