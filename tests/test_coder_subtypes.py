@@ -198,3 +198,11 @@ def test_killing_words_analysts_use(pipeline):
         pipeline,
         "On Sunday, villagers beat a man accused of repeatedly stealing yams in Bembereke.",
     ) == ["Mob violence"]
+
+
+def test_what_the_crowd_did_after_its_demand_is_read(pipeline):
+    assert _sub_types(
+        pipeline,
+        "On Sunday, residents of Embakasi held a demonstration to denounce the poor roads, "
+        "blocking roads with stones and burning tyres.",
+    ) == ["Violent demonstration"]

@@ -585,7 +585,7 @@ _LETHAL_FORCE = re.compile(
     r"shot and killed|died)\b"
 )
 _RIOT = re.compile(
-    r"\b(?:riot\w*|pelted|stoned|threw stones|throwing (?:stones|rocks)|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
+    r"\b(?:riot\w*|rampage|pelted|stoned|threw stones|throwing (?:stones|rocks)|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
     r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|property)|vandali[sz]\w+|looted|"
     r"clash\w*|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|"
     r"damag(?:ed|ing) (?:\w+ ){0,2}(?:property|properties|vehicles?|cars?|shops?|buildings?|"
@@ -703,7 +703,10 @@ _GRIEVANCE = re.compile(
 # a cause ("against the party, set ablaze ...") to the next comma
 _CLAUSE_END = re.compile(
     r";|\.\s|,?\s+(?:and|but|while|before|when|as|then)\s+(?:the\s+)?(?:police|security|"
-    r"officers|soldiers|army|troops|protesters|demonstrators|they|rioters|students|crowd)\b"
+    r"officers|soldiers|army|troops|protesters|demonstrators|they|rioters|students|crowd)\b|"
+    # "..., blocking roads with burning tyres": what the crowd did, after the demand
+    r",\s+(?:and\s+)?(?:blocking|burning|throwing|pelting|setting|looting|clashing|attacking|"
+    r"vandali[sz]ing|destroying|stoning|barricading|torching|marching|chanting)\b"
 )
 _CAUSE_END = re.compile(r";|\.\s|,")
 # the crowd going home by itself is no intervention: "the crowd dispersed after ..."
