@@ -19,7 +19,8 @@ _REPORTING_WORDS = re.compile(
     re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(
-    r"\b(?:if|unless|would|could|might|may|whether|unclear|possible|possibly|risk of|"
+    # the month next to its day or year ("on 7 May", "May 2019") is no modal
+    r"\b(?:if|unless|would|could|might|(?<!\d\s)may(?!\s+\d)|whether|unclear|possible|possibly|risk of|"
     r"threaten(?:s|ed)? to|vow(?:s|ed)? to|warn(?:s|ed)? of|fear(?:s|ed)?|going to|"
     r"intend(?:s|ed)? to|in case|pending|impending|looming|imminent|potential|must|should|"
     r"needs? to|ha(?:s|ve) to|demand(?:s|ed)? (?:an? )?(?:end|halt|stop))\b",

@@ -91,6 +91,16 @@ _NON_EVENT_FRAME = re.compile(
     r"|\b(?:stockpiles?|red line|arsenal)\b",
     re.IGNORECASE,
 )
+# "a man accused of repeatedly stealing": the habit is the victim's alleged one
+_ALLEGATION_BEFORE = re.compile(r"\b(?:accused|suspected|known|charged|convicted)\b[^.]{0,25}$")
+
+
+def _non_event_frame(text: str) -> bool:
+    return any(
+        not _ALLEGATION_BEFORE.search(text[: m.start()]) for m in _NON_EVENT_FRAME.finditer(text)
+    )
+
+
 _CONTINUATION = re.compile(
     r"^\s*(?:one|another|a second|a third|the first|the second|the latest|the|this|that|"
     r"these|those|its|their)\s+(?:\w+\s+)?(?:raids?|strikes?|attacks?|blasts?|explosions?|"
@@ -143,6 +153,7 @@ def code_article(
         events.extend(e for e in coded if e.modality != Modality.DENIED)
         if events and coded and events[-1] is coded[-1]:
             events[-1] = _protest_told_on(ctx, events[-1], sentence, codebook)
+            events[-1] = _attack_fought_back(ctx, events[-1], sentence, codebook)
     if not include_unreal:
         events = [e for e in events if e.modality in (Modality.ASSERTED, Modality.CLAIMED)]
     return events
@@ -206,12 +217,13 @@ def _code_sentence(
     previous: Event | None = None,
 ) -> list[Event]:
     text = sentence.text
-    if _NON_EVENT_FRAME.search(text):
+    if _non_event_frame(text):
         return []
     triggers = codebook.triggers_in(text)
     if not triggers or _mentioned_in_passing(sentence, triggers):
         return []
-    triggers = without_governed(codebook, _drop_passing_triggers(sentence, triggers))
+    triggers = _drop_grievance_triggers(text, _drop_passing_triggers(sentence, triggers))
+    triggers = without_governed(codebook, triggers)
     if _WAR_STATISTIC.search(text) and all(t.sub_type.needs_victims for t in triggers):
         return []
     trigger = _main_trigger(triggers)
@@ -421,7 +433,8 @@ _CONFLICT_NOUNS = re.compile(
     r"forces|aircraft|jets|warplanes|drones?|helicopters?|convoys?|checkpoints?|"
     r"casualties|hostages?|curfew|protests?|demonstrations?|rall(?:y|ies)|sit-ins?|"
     r"cease-?fires?|truces?|armistice|"
-    r"petitions?|marchers|marched|strikers|picket\w*|lynch\w*|abduct\w*|kidnap\w*|rap(?:e|ed))\b",
+    r"petitions?|marchers|marched|strikers|picket\w*|lynch\w*|abduct\w*|kidnap\w*|rap(?:e|ed)|"
+    r"protest(?:ed|ing)|demonstrat(?:ed|ing)|rallied|processions?)\b",
     re.IGNORECASE,
 )
 
@@ -458,37 +471,85 @@ def _refine_sub_type(
     names = {t.sub_type.name for t in triggers}
     lowered = text.lower()
     if "Peaceful protest" in names and (sub.event_type == "Protests" or sub.priority < 56):
-        return _protest_sub_type(codebook, lowered, names)
+        arrests = {t.sub_type.name for t in codebook.triggers_in(_what_happened(lowered))}
+        return _protest_sub_type(codebook, lowered, arrests & {"Arrests"})
     if sub.needs_victims:
-        return _violence_sub_type(codebook, lowered, agent, target, sentence)
+        return _violence_sub_type(codebook, lowered, agent, target, sentence, trigger.start)
     if sub.event_type == "Battles":
         trigger_text = text[trigger.start : trigger.end]
-        riot = _riot_instead_of_battle(codebook, agent, target, sentence.actors, trigger_text)
+        if _ambush_on_civilians(trigger_text, agent, sentence):
+            return codebook.sub_type("Attack")
+        riot = _riot_instead_of_battle(
+            codebook, agent, target, sentence.actors, trigger_text, lowered
+        )
         return riot or sub
     if sub.name == "Looting/property destruction":
-        return _crowd_destruction(codebook, agent) or sub
+        return _crowd_destruction(codebook, agent, target, sentence, lowered) or sub
     if sub.name == "Abduction/forced disappearance" and _KILLED.search(lowered):
         return codebook.sub_type("Attack")  # "abducted and killed": the killing is the event
     return sub
 
 
+def _ambush_on_civilians(
+    trigger_text: str, agent: ActorMention | None, sentence: SentenceContext
+) -> bool:
+    """An ambush on a bus, a driver or herders is an attack on civilians; only an ambush on
+    armed men (a patrol, soldiers, police) is a battle."""
+    if not trigger_text.lower().startswith("ambush"):
+        return False
+    others = [a for a in sentence.actors if a is not agent and a.section != "country"]
+    if any(a.kind in ARMED_KINDS for a in others):
+        return False
+    return not _ARMED_TARGET_WORDS.search(sentence.text)
+
+
+_ARMED_TARGET_WORDS = re.compile(
+    r"\b(?:patrols?|convoys?|soldiers|troops|police\w*|officers|army|military|gendarm\w+|"
+    r"rangers|reservists|guards|militants|fighters|positions?|base|checkpoints?)\b",
+    re.IGNORECASE,
+)
 _KILLED = re.compile(r"\b(?:killed|executed|murdered|beheaded|shot dead|found dead)\b")
 
 
-def _crowd_destruction(codebook: Codebook, agent: ActorMention | None) -> SubEventType | None:
+def _crowd_destruction(
+    codebook: Codebook,
+    agent: ActorMention | None,
+    target: ActorMention | None,
+    sentence: SentenceContext,
+    lowered: str,
+) -> SubEventType | None:
     """Property destroyed by a crowd is a riot (ACLED): by demonstrators a violent
-    demonstration, by a mob or party supporters mob violence; by an armed group it stays
-    looting/property destruction."""
-    if agent is None:
-        return None
-    if agent.kind == ActorKind.PROTESTERS:
+    demonstration, by a mob or party supporters mob violence, and so is destruction by
+    people nobody names in a wave of unrest; by an armed group it stays looting/property
+    destruction."""
+    if agent is not None and agent.kind == ActorKind.PROTESTERS:
         return codebook.sub_type("Violent demonstration")
-    if agent.kind in (ActorKind.RIOTERS, ActorKind.CIVILIANS):
+    crowd = _acting_crowd(sentence, agent, target)
+    if crowd is not None:
+        return codebook.sub_type("Mob violence")
+    if _UNREST.search(lowered) and not _named_armed_group(agent):
         return codebook.sub_type("Mob violence")
     return None
 
 
 _UNARMED = {ActorKind.RIOTERS, ActorKind.PROTESTERS}
+# Herders against farmers, clan against clan, with rifles or machetes: communal militias
+# fighting, a battle in ACLED's codebook (its communal militias are armed groups)
+_COMMUNAL = re.compile(
+    r"\b(?:herders?|pastoralists?|farmers?|clans?|tribes?|tribesmen|communities|ethnic|"
+    r"militias?|raiders)\b"
+)
+_WEAPONS = re.compile(r"\b(?:machetes?|rifles?|guns?|firearms?|gunshots?|arrows?|spears?)\b")
+_FAMILIES = re.compile(r"\bfamil(?:y|ies)\b")
+
+
+def _communal_fight(lowered: str) -> bool:
+    """Armed communities, not two quarrelling families or a crowd."""
+    if _WEAPONS.search(lowered):
+        return True
+    return bool(_COMMUNAL.search(lowered)) and not _FAMILIES.search(lowered)
+
+
 _FOUGHT = re.compile(r"clashed|fought|battled|exchanged (?:of )?(?:gun)?fire")
 _NON_STATE_ARMED = {ActorKind.REBELS, ActorKind.POLITICAL_MILITIA, ActorKind.IDENTITY_MILITIA}
 
@@ -499,6 +560,7 @@ def _riot_instead_of_battle(
     target: ActorMention | None,
     mentioned: list[ActorMention],
     trigger_text: str,
+    lowered: str = "",
 ) -> SubEventType | None:
     """A fight with rioters or party supporters on one side is a riot, not a battle:
     rioters against the police is a violent demonstration, rioters among themselves mob
@@ -510,7 +572,8 @@ def _riot_instead_of_battle(
     # they fought ("families clashed", "clashes between farmers and herders"), not merely
     # died in someone's fight ("two people were killed in the clash")
     acting = len(sides) == 2 or bool(_FOUGHT.fullmatch(trigger_text.lower()))
-    if acting and all(a.kind == ActorKind.CIVILIANS for a in everyone):
+    civilians_only = bool(everyone) and all(a.kind == ActorKind.CIVILIANS for a in everyone)
+    if acting and civilians_only and not _communal_fight(lowered):
         # "two families clashed over land": people with no armed organisation fight as a mob
         return codebook.sub_type("Mob violence")
     if not any(a.kind in _UNARMED for a in sides):
@@ -520,24 +583,79 @@ def _riot_instead_of_battle(
     return codebook.sub_type("Mob violence")
 
 
+# violence aimed at the crowd in the sentence after the protest
+_ON_THE_CROWD = re.compile(
+    r"\b(?:attack\w*|assault\w*|beat|beaten|charged|fired (?:\w+ )?(?:at|on|into)|"
+    r"opened fire (?:at|on))\s+(?:\w+\s+){0,2}?(?:the\s+)?(?:protesters|demonstrators|"
+    r"students|rally|protest|procession|crowd|marchers|them)\b"
+)
 _INTERVENTION = re.compile(
-    r"\b(?:dispers\w+|tear ?gas|teargas|water cannons?|batons?|lathi|arrest\w*|detain\w*|"
+    r"\b(?:intervened|picked up|dispers\w+|tear ?gas|teargas|water cannons?|batons?|lathi|arrest\w*|detain\w*|"
     r"broke up|rubber bullets|baton-charged|cracked down)\b"
 )
 _LETHAL_FORCE = re.compile(
-    r"\b(?:shot dead|killed|killing|opened fire on|live (?:rounds|ammunition|bullets)|"
+    r"\b(?:shot dead|killed|killing|opened fire (?:on|at)|fired (?:shots|bullets|live)|live (?:rounds|ammunition|bullets)|"
     r"shot and killed|died)\b"
 )
 _RIOT = re.compile(
-    r"\b(?:riot\w*|pelted|threw stones|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
+    r"\b(?:riot\w*|rampage|pelted|stoned|threw stones|throwing (?:stones|rocks)|stone-?throwing|hurled|torched|set(?:ting)? (?:on )?fires?|"
     r"burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|property)|vandali[sz]\w+|looted|"
-    r"clash(?:ed|es)|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|"
+    r"clash\w*|barricad\w+|bonfires?|lit fires|destroy\w*|destruction|"
     r"damag(?:ed|ing) (?:\w+ ){0,2}(?:property|properties|vehicles?|cars?|shops?|buildings?|"
     r"offices?|windows?|stations?)|"
     r"set (?:\S+ ){0,6}?(?:ablaze|alight|on fire)|"
     r"(?:protesters|demonstrators|students|rioters)\b[^.]{0,40}\b(?:attack|assault)\w*|"
     r"violent(?:ly)?|smashed|stormed|block(?:ed|ing) (?:the |a )?(?:road|highway)s? with)\b"
 )
+
+
+# the attacked side was armed and fought: a battle, not one-sided violence (ACLED)
+_FOUGHT_BACK = re.compile(
+    r"\b(?:repelled|repulsed|responded to the (?:attack|assault)|fought back|returned fire|"
+    r"fired back|exchange(?:d)? (?:of )?fire|gunfight|gun battle|engaged the (?:attackers|"
+    r"assailants|militants|gunmen))\b",
+    re.IGNORECASE,
+)
+_ARMED_DEAD = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+(?:\w+\s+){0,2}?"
+    r"(?:vdps?|volunteer fighters?|dozos?|militiam[ae]n|soldiers?|gendarmes?|policem[ae]n|"
+    r"police officers?|security (?:forces|personnel|agents?)|militants?|jihadists?|attackers|"
+    r"assailants)(?:\s+(?:fighters?|members?))?\s+(?:were|was)\s+(?:killed|wounded|injured)",
+    re.IGNORECASE,
+)
+_KILLED_ARMED = re.compile(
+    r"\bkill(?:ed|ing)\s+(?:\d+|one|two|three|four|five|six|several)\s+(?:\w+\s+){0,2}?"
+    r"(?:vdps?|volunteer fighters?|dozos?|militiam[ae]n|soldiers?|gendarmes?|policem[ae]n|"
+    r"police officers?)\b",
+    re.IGNORECASE,
+)
+
+
+def _attack_fought_back(
+    ctx: ArticleContext, event: Event, sentence: SentenceContext, codebook: Codebook
+) -> Event:
+    """ "Militants attacked the village. Volunteer fighters repelled the attack.": the attack
+    on a defended place is an armed clash."""
+    if event.sub_event_type != "Attack":
+        return event
+    told = [sentence.text]
+    for index in (sentence.index + 1, sentence.index + 2):
+        if index < len(ctx.sentences):
+            start, end = ctx.sentences[index]
+            told.append(ctx.article.text[start:end])
+    text = " ".join(told)
+    if not (_FOUGHT_BACK.search(text) or _ARMED_DEAD.search(text) or _KILLED_ARMED.search(text)):
+        return event
+    clash = codebook.sub_type("Armed clash")
+    return event.model_copy(
+        update={
+            "event_type": clash.event_type,
+            "sub_event_type": clash.name,
+            "plover": clash.plover,
+            "plover_mode": clash.plover_mode,
+            "cameo": clash.cameo,
+        }
+    )
 
 
 _ESCALATION = {
@@ -557,9 +675,14 @@ def _protest_told_on(
         return event
     start, end = ctx.sentences[sentence.index + 1]
     following = ctx.article.text[start:end]
-    if codebook.triggers_in(following) and not _INTERVENTION.search(following.lower()):
+    lowered = following.lower()
+    on_the_crowd = _ON_THE_CROWD.search(lowered)
+    if codebook.triggers_in(following) and not (_INTERVENTION.search(lowered) or on_the_crowd):
         return event  # the next sentence tells an event of its own
     both = f"{sentence.text} {following}".lower()
+    if on_the_crowd:
+        # "Party members assaulted the students": the protest was broken up by force
+        both += " (intervened)"
     refined = _protest_sub_type(codebook, both, set())
     if _ESCALATION[refined.name] <= _ESCALATION[event.sub_event_type]:
         return event
@@ -576,7 +699,78 @@ def _protest_told_on(
     )
 
 
+# What a protest is about is not what happened at it: "demanding the release of those detained",
+# "protested after a man was killed by a motorist" tell the grievance, not an intervention.
+_GRIEVANCE = re.compile(
+    r"\b(?:(?P<demand>demand(?:ing|ed|s)?|to demand|call(?:ing|ed)? for|seeking|urging|"
+    r"in protest (?:of|against|at|over)|to protest|protesting|to denounce|denouncing|"
+    r"condemning|to condemn|in (?:solidarity|support) (?:with|of)|for (?:the )?"
+    r"(?:release|justice|arrest|punishment|trial))|"
+    # force used "against the demonstrators" is no grievance, "over 300" no cause
+    r"against(?!\s+(?:the\s+)?(?:demonstrators|protesters|crowds?|students|them|rioters|"
+    r"marchers|people))|over(?!\s+(?:\d|a (?:hundred|thousand|dozen)|hundreds|thousands))|"
+    r"regarding|due to|because of|"
+    r"accusing|(?P<after>after|following))\b"
+)
+# a demand runs to the end of its clause (its list has commas: "demanding X, Y, and Z");
+# a cause ("against the party, set ablaze ...") to the next comma
+_CLAUSE_END = re.compile(
+    r";|\.\s|,?\s+(?:and|but|while|before|when|as|then)\s+(?:the\s+)?(?:police|security|"
+    r"officers|soldiers|army|troops|protesters|demonstrators|they|rioters|students|crowd)\b|"
+    # "..., blocking roads with burning tyres": what the crowd did, after the demand
+    r",\s+(?:and\s+)?(?:blocking|burning|throwing|pelting|setting|looting|clashing|attacking|"
+    r"vandali[sz]ing|destroying|stoning|barricading|torching|marching|chanting)\b"
+)
+_CAUSE_END = re.compile(r";|\.\s|,")
+# the crowd going home by itself is no intervention: "the crowd dispersed after ..."
+_SELF_DISPERSAL = re.compile(
+    r"\b(?:crowds?|protesters|demonstrators|they|participants|students|people|rally|protest|"
+    r"gathering|procession)\s+(?:later\s+|then\s+|eventually\s+|peacefully\s+)?"
+    r"dispersed\b(?!\s+by)(?:\s+peacefully)?"
+)
+
+
+def _grievance_spans(lowered: str) -> list[tuple[int, int]]:
+    """Where the sentence tells what a protest is about (see _GRIEVANCE)."""
+    spans, position = [], 0
+    while (match := _GRIEVANCE.search(lowered, position)) is not None:
+        ends = _CLAUSE_END if match.group("demand") else _CAUSE_END
+        end_match = ends.search(lowered, match.end())
+        end = end_match.start() if end_match else len(lowered)
+        clause = lowered[match.start() : end]
+        if not (match.group("after") and _INTERVENTION.search(clause)):
+            spans.append((match.start(), end))  # not "dispersed after police fired tear gas"
+        position = end
+    return spans
+
+
+def _what_happened(lowered: str) -> str:
+    """The sentence without its grievance clauses: what the crowd and the police did."""
+    lowered = _SELF_DISPERSAL.sub(lambda m: " " * len(m.group(0)), lowered)
+    kept, position = [], 0
+    for start, end in _grievance_spans(lowered):
+        kept.append(lowered[position:start])
+        position = end
+    kept.append(lowered[position:])
+    return " ".join(kept)
+
+
+def _drop_grievance_triggers(text: str, triggers: list[TriggerMatch]) -> list[TriggerMatch]:
+    """ "Women demonstrated against rising cases of rape": the violence a protest is about
+    is not an event of the sentence."""
+    if not any(t.sub_type.event_type == "Protests" for t in triggers):
+        return triggers
+    spans = _grievance_spans(text.lower())
+    kept = [
+        t
+        for t in triggers
+        if t.sub_type.event_type == "Protests" or not any(a <= t.start < b for a, b in spans)
+    ]
+    return kept or triggers
+
+
 def _protest_sub_type(codebook: Codebook, lowered: str, names: set[str]) -> SubEventType:
+    lowered = _what_happened(lowered)
     if _RIOT.search(lowered):
         return codebook.sub_type("Violent demonstration")
     if _LETHAL_FORCE.search(lowered):
@@ -592,12 +786,12 @@ def _violence_sub_type(
     agent: ActorMention | None,
     target: ActorMention | None,
     sentence: SentenceContext,
+    trigger_at: int = 0,
 ) -> SubEventType | None:
     """Generic kill/attack words: who was hit decides the code, as an analyst would."""
-    if agent and agent.kind in (ActorKind.RIOTERS, ActorKind.CIVILIANS):
-        # violence by people who are not an organised armed group (a farmer, "a group",
-        # villagers) is mob violence in ACLED's codebook
-        return codebook.sub_type("Mob violence")
+    crowd = _acting_crowd(sentence, agent, target)
+    if crowd is not None or (agent is None and _crowd_subject(sentence.text)):
+        return codebook.sub_type(_crowd_violence(lowered))
     target_armed = target is not None and target.kind in ARMED_KINDS
     agent_armed = agent is not None and agent.kind in ARMED_KINDS
     if target_armed and agent_armed:
@@ -605,13 +799,158 @@ def _violence_sub_type(
     if target_armed and not agent:
         # "30 soldiers were killed" with no attacker named: fighting with an unknown group
         return codebook.sub_type("Armed clash")
+    if (agent_armed or agent is None) and _armed_victims(sentence, trigger_at):
+        # "police shot dead two suspected gang members": a fight with an armed gang
+        return codebook.sub_type("Armed clash")
+    if _UNREST.search(lowered) and not _named_armed_group(agent):
+        # "unidentified assailants torched the office amid the unrest that followed the
+        # demonstrations": people with no armed organisation acting in a riot
+        return codebook.sub_type("Mob violence")
     if target is not None and target.kind in VICTIM_KINDS:
         return codebook.sub_type("Attack")
     if agent_armed or any(a.kind in VICTIM_KINDS for a in sentence.actors):
         return codebook.sub_type("Attack")
-    if re.search(r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed)\b", lowered):
-        return codebook.sub_type("Attack")
+    if _HARMED.search(lowered):
+        return codebook.sub_type("Attack")  # a person harmed by someone nobody names
     return None
+
+
+_HARMED = re.compile(
+    r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed|shot|assaulted|"
+    r"beat(?:en)? (?:to death|up)|burn(?:ed|t) alive)\b"
+)
+
+
+# people who carry arms as a group, named as the ones hit
+_ARMED_PEOPLE = re.compile(
+    r"\b(?:gang(?:s| members?)?|robbers|bandits|militants?|gunmen|raiders|attackers|"
+    r"insurgents|jihadists|thugs|poachers|armed (?:men|suspects|criminals|robbers))\b",
+    re.IGNORECASE,
+)
+
+
+def _armed_victims(sentence: SentenceContext, trigger_at: int) -> bool:
+    """Are the people hit an armed group ("killed two robbers", "militants were killed by")?"""
+    text = sentence.text
+    after = text[trigger_at : trigger_at + 70]
+    if re.match(r"\S+(?:\s+dead)?\s+by\b", after):  # "were killed by police": before it
+        return bool(_ARMED_PEOPLE.search(text[max(0, trigger_at - 70) : trigger_at]))
+    victims = re.match(r"\S+(?:\s+(?:dead|and killed|and wounded))?\s+(.{0,50})", after)
+    return bool(victims and _ARMED_PEOPLE.match(_strip_quantity(victims.group(1))))
+
+
+_QUANTITY = re.compile(
+    r"^(?:the |a |an |one |two |three |four |five |six |seven |eight |nine |ten |\d+ |"
+    r"several |some |at least \S+ |of the |of |suspected |alleged |presumed |members of |"
+    r"(?:a |the )?(?:group|gang) of )+",
+    re.IGNORECASE,
+)
+
+
+def _strip_quantity(phrase: str) -> str:
+    return _QUANTITY.sub("", phrase)
+
+
+# a crowd named before the trigger that the actor dictionary does not know
+_CROWD_SUBJECT = re.compile(
+    r"^(?:[^,]{0,40},\s*)?(?:overnight,?\s+)?(?:a (?:number|group|crowd|mob) of|(?:about |some )?"
+    r"(?:\w+ )?members of (?:the )?(?:\w+ ){0,4}(?:community|sect|fraternity|family|"
+    r"village|clan)|(?:a |\w+ )?(?:group of )?(?:brothers|youths?|villagers|residents|locals))\b",
+    re.IGNORECASE,
+)
+
+
+def _crowd_subject(text: str) -> bool:
+    """The sentence opens with a crowd that acts ("villagers beat", not "villagers were
+    attacked")."""
+    match = _CROWD_SUBJECT.search(text)
+    acted_at = _first_violent_word(text)
+    if match is None or acted_at is None or acted_at < match.end():
+        return False
+    between = text[match.end() : acted_at]
+    return len(between) <= 60 and not _PASSIVE_BETWEEN.search(between)
+
+
+_CROWD_KINDS = {ActorKind.RIOTERS, ActorKind.CIVILIANS}
+_PASSIVE_BETWEEN = re.compile(r"\b(?:was|were|been|being|is|are|by)\b", re.IGNORECASE)
+
+
+def _acting_crowd(
+    sentence: SentenceContext, agent: ActorMention | None, target: ActorMention | None
+) -> ActorMention | None:
+    """The people who did it, when they are not an armed organisation: the agent, or the
+    civilians named just before an active trigger ("a number of residents beat ...", which
+    the roles take for victims)."""
+    if agent is not None:
+        return agent if agent.kind in _CROWD_KINDS else None
+    if target is None or target.kind not in _CROWD_KINDS:
+        return None
+    trigger_at = _first_violent_word(sentence.text)
+    if trigger_at is None or target.end > trigger_at:
+        return None
+    between = sentence.text[target.end : trigger_at]
+    if len(between) > 60 or _PASSIVE_BETWEEN.search(between):
+        return None
+    return target
+
+
+_VIOLENT_WORD = re.compile(
+    r"\b(?:killed|kill|attack(?:ed)?|assault(?:ed)?|beat(?:en)?|hacked|stabbed|lynched|"
+    r"murdered|wounded|injured|shot|burn(?:ed|t)|set (?:ablaze|fire|alight)|tortured|"
+    r"captured|executed|vandali[sz]ed|looted)\b",
+    re.IGNORECASE,
+)
+
+
+def _first_violent_word(text: str) -> int | None:
+    match = _VIOLENT_WORD.search(text)
+    return match.start() if match else None
+
+
+# Weapons that make a group of people an armed (communal) group, not a crowd
+_ARMED_CUE = re.compile(
+    r"\b(?:equipped with|armed with (?:\w+ ){0,2}(?:guns?|rifles?|firearms?|machetes?|blades?)|"
+    r"armed (?:farmers|herders|pastoralists|men|youths|individuals|villagers)|gunmen|guns?|"
+    r"rifles?|firearms?|gunshots?|shot (?:and|dead)|blade weapons|bows? and arrows|"
+    r"poisoned arrows)\b"
+)
+# party activists fighting are a mob in ACLED's codebook, whatever they carry
+_PARTISAN = re.compile(r"\b(?:league|party|supporters|activists|cadres|loyalists)\b")
+# Mob justice: a crowd punishing a suspect is a mob, whatever it carries
+_MOB_JUSTICE = re.compile(
+    r"\b(?:thie(?:f|ves)|robbers?|burglars?|suspects?|suspected (?:of|\w+ers?)|presumed|"
+    r"alleged (?:\w+ers?|thie\w+)|accused of|suspicion of|witch(?:es|craft)?|sorcer\w+|"
+    r"mob justice|lynch\w*|adultery)\b"
+)
+
+
+def _crowd_violence(lowered: str) -> str:
+    """Violence by people who are not an organised armed group (villagers, a group of
+    farmers): ACLED codes a crowd's violence as mob violence, but people carrying guns or
+    blades as a group are an armed (communal) group attacking civilians."""
+    if _UNREST.search(lowered) or _MOB_JUSTICE.search(lowered) or _PARTISAN.search(lowered):
+        return "Mob violence"
+    return "Attack" if _ARMED_CUE.search(lowered) else "Mob violence"
+
+
+_UNREST = re.compile(
+    r"\bamid (?:the |an )?(?:outbreak of |wave of |ongoing |widespread )?(?:\w+ )?"
+    r"(?:violence|unrest|riots?|rioting|disturbances|chaos|mob violence)\b"
+)
+_UNNAMED = re.compile(
+    r"^(?:an? |the )?(?:group of )?(?:unidentified|unknown|masked|some)?\s*"
+    r"(?:assailants|attackers|persons|people|men|individuals|miscreants)$",
+    re.IGNORECASE,
+)
+
+
+def _named_armed_group(agent: ActorMention | None) -> bool:
+    """An agent that is an armed organisation, not "unidentified assailants"."""
+    if agent is None:
+        return False
+    if agent.kind not in ARMED_KINDS:
+        return False
+    return not _UNNAMED.match(agent.text.strip())
 
 
 # ---------------------------------------------------------------------------------------------
