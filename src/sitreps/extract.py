@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,7 +33,7 @@ from trafilatura.metadata import (  # the pieces of its extract_metadata that ar
 from trafilatura.settings import Document
 
 from sitreps.ingest import UndecodableError, decode_bytes
-from sitreps.language import detect_language, detect_language_fast
+from sitreps.language import UNDETERMINED, detect_language, detect_language_fast
 from sitreps.records import Article, RawDocument, stable_id
 from sitreps.textclean import (
     PARAGRAPH_BREAK,
@@ -106,6 +106,31 @@ def extract_article(raw: RawDocument, fast: bool = False) -> Article:
         source=raw.source or extracted.source,
         content_hash=raw.content_hash,
     )
+
+
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+_HTML_LANG_SCAN_BYTES = 20_000
+
+
+def foreign_language(raw: RawDocument, supported: Collection[str]) -> str | None:
+    """The language of an HTML page that declares another language than the supported ones
+    (``<html lang>``) and reads as one: its main text, taken the fast way (resiliparse),
+    is identified as such. None for every other page, which is then extracted in full.
+
+    A cheap look before trafilatura, which would cost several times more for a page that is
+    then refused for its language.
+    """
+    if raw.kind != "html":
+        return None
+    declared = _HTML_LANG.search(raw.content, 0, _HTML_LANG_SCAN_BYTES)
+    if declared is None or declared.group(1).decode().lower() in supported:
+        return None
+    try:
+        text = _from_html_fast(decode_bytes(raw.content), raw).text
+    except Exception:  # whatever fails here fails again, and is reported, in the full path
+        return None
+    language, _probability = detect_language(text)
+    return None if language in supported or language == UNDETERMINED else language
 
 
 def _article_paragraphs(content: str) -> str:
