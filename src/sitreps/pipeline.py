@@ -82,7 +82,7 @@ class Pipeline:
         if canonical is not None:
             return Result(raw.input, article=article, raw=raw, duplicate_of=canonical)
         try:
-            events = self.code(article)
+            events = self._events(article)  # its story date is resolved above
         except Exception as exc:  # one bad document never stops a batch
             reason = f"{type(exc).__name__}: {exc}"
             return Result(raw.input, article=article, error=_error(raw, "events", reason), raw=raw)
@@ -114,7 +114,10 @@ class Pipeline:
 
     def code(self, article: Article) -> list[Event]:
         """Events of a clean article: time, geo, actors, events, then in-article linking."""
-        article = resolve_article_date(article)
+        return self._events(resolve_article_date(article))
+
+    def _events(self, article: Article) -> list[Event]:
+        """``code`` for an article whose story date was resolved already."""
         if not self.gate.passes(article.text):
             return []  # no event word anywhere: no sentence to split, parse or code
         sentences = sentence_spans(article.text)
