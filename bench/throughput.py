@@ -8,7 +8,10 @@ are read, coded and stored in a fresh SQLite database, as `sitreps ingest` does.
 pages are coded like distinct ones (near-duplicate detection is off; otherwise the copies
 would cost nothing). Times exclude loading the pipeline, its lazily loaded date recognizer
 included (reported apart, as "load s"); MB are the input bytes (uncompressed HTML, CSV text). Peak RSS is VmHWM from /proc: the main process for one
-worker (it codes in process), else the largest worker.
+worker (it codes in process), else the largest worker. "main CPU ms/doc" is the CPU time
+of the main process per document (user + system, from ``time.process_time``): the whole
+per-document cost with one worker, the reading and storing with more; it moves less than wall time
+when other work shares the machine.
 
 The table is printed and appended, with the commit id and the machine load, to
 docs/performance.md. ``--profile`` also profiles one in-process run with cProfile.
@@ -75,11 +78,14 @@ def run_one(path: str, workers: int, fast: bool) -> dict:
         coder.warm_up()
         loaded = time.perf_counter() - started
         with open_store(Path(tmp) / "bench.db") as store:
+            cpu = time.process_time()
             stats = ingest_documents(read_inputs([path]), store, coder, RunStats())
+            cpu = time.process_time() - cpu
         peaks = coder.peak_rss_kb()
     return {
         "documents": stats.coded, "articles": stats.coded - stats.errors, "events": stats.events,
         "errors": stats.errors, "seconds": stats.elapsed, "load_seconds": loaded,
+        "main_cpu_seconds": cpu,
         "bytes": input_bytes(Path(path)), "worker_peak_kb": max(peaks.values(), default=0),
         "main_peak_kb": own_peak() or 0,
     }  # fmt: skip
@@ -101,7 +107,7 @@ def run_isolated(path: Path, workers: int, fast: bool, script: str = __file__) -
 
 HEADER = (
     "| input | extraction | workers | docs | events | errors | load s | run s | articles/s "
-    "| docs/s | MB/s | peak RSS/worker MB | main RSS MB | speed-up | load avg |"
+    "| docs/s | MB/s | main CPU ms/doc | peak RSS/worker MB | main RSS MB | speed-up | load avg |"
 )
 
 
@@ -116,11 +122,19 @@ def table(rows: list[dict]) -> str:
             f"| {row['input']} | {row['extraction']} | {row['workers']} | {row['documents']} "
             f"| {row['events']} | {row['errors']} | {row['load_seconds']:.1f} "
             f"| {row['seconds']:.1f} | {rate:.1f} | {row['documents'] / row['seconds']:.1f} "
-            f"| {row['bytes'] / 1e6 / row['seconds']:.2f} | {row['worker_peak_kb'] / 1024:.0f} "
+            f"| {row['bytes'] / 1e6 / row['seconds']:.2f} | {_main_cpu(row)} "
+            f"| {row['worker_peak_kb'] / 1024:.0f} "
             f"| {row['main_peak_kb'] / 1024:.0f} | {rate / base[key]:.2f}x "
             f"| {row['load_before']:.1f}→{row['load_after']:.1f} |"
         )
     return "\n".join(lines)
+
+
+def _main_cpu(row: dict) -> str:
+    """CPU time of the main process per document: all the work with one worker (it codes in
+    process), reading and storing with more. On a shared machine, steadier than wall time."""
+    cpu = row.get("main_cpu_seconds")
+    return f"{1000 * cpu / row['documents']:.1f}" if cpu is not None and row["documents"] else "–"
 
 
 def _rule() -> str:

@@ -114,3 +114,27 @@ def test_a_long_input_starts_workers(monkeypatch):
     assert [r.input for r in results][-1] == "copy.txt"
     assert results[-1].duplicate_of == results[0].article.id
     assert all(r.events for r in results[:-1])
+
+
+# ------------------------------------------------------------------ the pipeline's shortcuts
+
+
+def test_the_warm_up_loads_the_date_recognizer():
+    from sitreps import time as timing
+    from sitreps.pipeline import Pipeline
+
+    timing._recognizer.cache_clear()
+    Pipeline(dedupe=False).warm_up(parallel.WARM_UP_TEXT)
+    assert timing._recognizer.cache_info().currsize == 1  # not paid by the first document
+
+
+def test_an_article_whose_sentences_never_reach_places_is_not_geocoded(pipeline, monkeypatch):
+    calls: list[str] = []
+    real = pipeline.geocoder.geocode
+    monkeypatch.setattr(pipeline.geocoder, "geocode", lambda text: calls.append(text) or real(text))
+    trend = "Attacks on journalists have increased across the region, the annual report said."
+    assert pipeline.process_text(trend, doc_id="trend", ref_date="2021-03-08") == []
+    assert calls == []
+    report = "Gunmen killed two villagers in an attack on a market in Mopti on Sunday."
+    assert pipeline.process_text(report, doc_id="report", ref_date="2021-03-08")
+    assert calls == [report]

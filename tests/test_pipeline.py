@@ -69,3 +69,40 @@ def test_an_impossible_page_date_is_dropped():
     )
     raw = RawDocument(input="odd.html", content=page.encode(), kind="html")
     assert extract_article(raw).page_date is None
+
+
+PORTUGUESE = (
+    "<p>Homens armados atacaram um mercado no norte do país na terça-feira e mataram pelo "
+    "menos doze civis, segundo fontes locais e responsáveis pela segurança da região.</p>"
+    "<p>Os moradores fugiram para a cidade vizinha, onde as autoridades abriram um abrigo "
+    "para as famílias que perderam as suas casas durante o ataque desta semana.</p>"
+)
+ENGLISH = (
+    "<p>Gunmen attacked a market in the north of the country on Tuesday and killed at least "
+    "twelve civilians, according to local sources and security officials in the region.</p>"
+    "<p>Residents fled to the neighbouring town, where the authorities opened a shelter for "
+    "the families who lost their homes during this week's attack on the market.</p>"
+)
+
+
+def _page(lang: str, body: str) -> RawDocument:
+    html = f'<!doctype html><html lang="{lang}"><head><title>News</title></head>'
+    return RawDocument(input=f"{lang}.html", content=f"{html}<body><article>{body}</article>"
+                       "</body></html>".encode(), kind="html")  # fmt: skip
+
+
+def test_a_page_in_its_declared_foreign_language_skips_the_full_extraction(monkeypatch):
+    from sitreps.pipeline import Pipeline
+
+    def no_trafilatura(*_args, **_kwargs):
+        raise AssertionError("a Portuguese page reached trafilatura")
+
+    monkeypatch.setattr("sitreps.extract.trafilatura.bare_extraction", no_trafilatura)
+    result = Pipeline(dedupe=False).process(_page("pt-BR", PORTUGUESE))
+    assert result.error.stage == "language" and "'pt'" in result.error.error
+
+
+def test_a_page_that_declares_a_foreign_language_but_is_english_is_coded(pipeline):
+    result = pipeline.process(_page("de", ENGLISH))
+    assert result.error is None and result.article.language == "en"
+    assert "twelve civilians" in result.article.text

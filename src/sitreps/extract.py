@@ -12,16 +12,28 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import lxml.html
 import trafilatura
 from lxml.etree import ParserError
+from trafilatura.metadata import (  # the pieces of its extract_metadata that are used here
+    META_URL,
+    examine_meta,
+    extract_domain,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+    find_date,
+)
+from trafilatura.settings import Document
 
 from sitreps.ingest import UndecodableError, decode_bytes
-from sitreps.language import detect_language, detect_language_fast
+from sitreps.language import UNDETERMINED, detect_language, detect_language_fast
 from sitreps.records import Article, RawDocument, stable_id
 from sitreps.textclean import (
     PARAGRAPH_BREAK,
@@ -96,6 +108,31 @@ def extract_article(raw: RawDocument, fast: bool = False) -> Article:
     )
 
 
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+_HTML_LANG_SCAN_BYTES = 20_000
+
+
+def foreign_language(raw: RawDocument, supported: Collection[str]) -> str | None:
+    """The language of an HTML page that declares another language than the supported ones
+    (``<html lang>``) and reads as one: its main text, taken the fast way (resiliparse),
+    is identified as such. None for every other page, which is then extracted in full.
+
+    A cheap look before trafilatura, which would cost several times more for a page that is
+    then refused for its language.
+    """
+    if raw.kind != "html":
+        return None
+    declared = _HTML_LANG.search(raw.content, 0, _HTML_LANG_SCAN_BYTES)
+    if declared is None or declared.group(1).decode().lower() in supported:
+        return None
+    try:
+        text = _from_html_fast(decode_bytes(raw.content), raw).text
+    except Exception:  # whatever fails here fails again, and is reported, in the full path
+        return None
+    language, _probability = detect_language(text)
+    return None if language in supported or language == UNDETERMINED else language
+
+
 def _article_paragraphs(content: str) -> str:
     """Corpus text as it is, with one blank line between paragraphs."""
     lines = [" ".join(line.split()) for line in content.splitlines()]
@@ -155,27 +192,51 @@ def _parse_html(content: str) -> lxml.html.HtmlElement:
 
 def _from_html(content: str, raw: RawDocument) -> _Extracted:
     tree = _parse_html(content)
+    # the metadata first: the extraction below prunes the tree it is given
+    meta = _page_metadata(tree, raw.url)
     document = trafilatura.bare_extraction(
         tree,
         url=raw.url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_images=False,
         favor_precision=True,
-        date_extraction_params=_DATE_PARAMS,
     )
-    text = _paragraphs(document.text or "", document.title) if document else ""
+    text = _paragraphs(document.text or "", meta.title) if document else ""
     if not text:
         text = clean_scraped_text(html_to_text(_parse_html(content)), title=raw.title).text
     if document is None:
         return _Extracted(text=text)
     return _Extracted(
         text=text,
-        title=document.title,
-        url=document.url,
-        source=document.sitename or document.hostname,
-        page_date=document.date,
+        title=meta.title,
+        url=meta.url,
+        source=meta.sitename or meta.hostname,
+        page_date=meta.date,
     )
+
+
+def _page_metadata(tree: lxml.html.HtmlElement, url: str | None) -> Document:
+    """Title, URL, site name, host name and date of a page, found as trafilatura's
+    ``extract_metadata`` finds them, without the author, categories, tags and licence it
+    also looks for (a third of its extraction time, and unused here)."""
+    meta = examine_meta(tree)
+    with suppress(Exception):  # bugs of trafilatura's JSON-LD reader: it skips them too
+        meta = extract_meta_json(tree, meta)
+    meta.title = meta.title or extract_title(tree)
+    meta.url = meta.url or extract_url(tree, url)
+    if meta.url:
+        meta.hostname = extract_domain(meta.url, fast=True)
+    meta.date = find_date(tree, url=meta.url, **_DATE_PARAMS)
+    meta.sitename = meta.sitename or extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")  # a Twitter handle
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url and (site := META_URL.match(meta.url)):
+        meta.sitename = site[1]
+    meta.clean_and_trim()
+    return meta
 
 
 _BLOCK_TAGS = (

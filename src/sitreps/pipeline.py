@@ -6,16 +6,18 @@ document at a time; `extract`, `ingest` and `eval` all go through `Pipeline.proc
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from sitreps.dedupe import DuplicateFinder
 from sitreps.events import code_article, relevant_sentences
 from sitreps.events.codebook import Codebook, load_codebook
 from sitreps.events.context import relevance_gate
-from sitreps.extract import ExtractionError, extract_article
-from sitreps.geo import Geocoder, open_gazetteer
+from sitreps.extract import ExtractionError, extract_article, foreign_language
+from sitreps.geo import ArticleGeography, Geocoder, open_gazetteer
 from sitreps.language import detect_language, detect_language_fast
 from sitreps.link import merge_article_events
 from sitreps.nlp import load_parser, sentence_spans
@@ -24,6 +26,12 @@ from sitreps.time import resolve_article_date
 
 SUPPORTED_LANGUAGES = {"en"}
 MIN_WORDS_FOR_DEDUPE = 50
+WARM_UP_PAGE = (
+    '<html><head><title>Warm-up</title><link rel="canonical" '
+    'href="https://news.example.org/2021/03/08/warm-up.html"></head>'
+    "<body><article><p>{text}</p></article></body></html>"
+)
+RECOGNIZER_WARM_UP = "Gunmen killed two people in Mandera earlier this week, police said."
 
 
 @dataclass
@@ -60,6 +68,9 @@ class Pipeline:
         """Code one raw document; never raises for a bad document, returns its error."""
         if isinstance(raw, DocumentError):
             return Result(input=raw.input, error=raw)
+        foreign = None if self.fast else foreign_language(raw, SUPPORTED_LANGUAGES)
+        if foreign is not None:  # told before the costly extraction
+            return Result(raw.input, error=_error(raw, "language", _unsupported(foreign)), raw=raw)
         try:
             article = extract_article(raw, fast=True) if self.fast else extract_article(raw)
         except ExtractionError as exc:
@@ -68,7 +79,7 @@ class Pipeline:
             reason = f"unexpected {type(exc).__name__}: {exc}"
             return Result(raw.input, error=_error(raw, "extract", reason), raw=raw)
         if article.language and article.language not in SUPPORTED_LANGUAGES:
-            reason = f"language '{article.language}' is not supported yet (English only)"
+            reason = _unsupported(article.language)
             return Result(
                 raw.input, article=article, error=_error(raw, "language", reason), raw=raw
             )
@@ -77,17 +88,22 @@ class Pipeline:
         if canonical is not None:
             return Result(raw.input, article=article, raw=raw, duplicate_of=canonical)
         try:
-            events = self.code(article)
+            events = self._events(article)  # its story date is resolved above
         except Exception as exc:  # one bad document never stops a batch
             reason = f"{type(exc).__name__}: {exc}"
             return Result(raw.input, article=article, error=_error(raw, "events", reason), raw=raw)
         return Result(raw.input, article=article, events=events, raw=raw)
 
     def warm_up(self, text: str) -> None:
-        """Load what loads on first use (date recognizer, language identifier) by coding
-        ``text``, a short report, so that a timed run does not pay for it."""
+        """Load what loads on first use (date recognizer, language identifier, the HTML
+        extractor's word lists and domain suffixes) by extracting a page that holds ``text``,
+        a short report, and coding it, so that a timed run does not pay for it."""
         (detect_language_fast if self.fast else detect_language)(text)
+        page = WARM_UP_PAGE.format(text=html.escape(text)).encode()
+        extract_article(RawDocument(input="warm-up.html", content=page, kind="html"), self.fast)
         self.process_text(text, doc_id="warm-up", ref_date="2021-03-08")
+        # a date that only the date recognizer resolves: it loads on first use (seconds)
+        self.process_text(RECOGNIZER_WARM_UP, doc_id="warm-up-2", ref_date="2021-03-08")
 
     def remember(self, article: Article) -> None:
         """An article coded earlier (a stored one, on a resumed run): copies of it are copies."""
@@ -107,7 +123,10 @@ class Pipeline:
 
     def code(self, article: Article) -> list[Event]:
         """Events of a clean article: time, geo, actors, events, then in-article linking."""
-        article = resolve_article_date(article)
+        return self._events(resolve_article_date(article))
+
+    def _events(self, article: Article) -> list[Event]:
+        """``code`` for an article whose story date was resolved already."""
         if not self.gate.passes(article.text):
             return []  # no event word anywhere: no sentence to split, parse or code
         sentences = sentence_spans(article.text)
@@ -116,7 +135,7 @@ class Pipeline:
             return []
         texts = [article.text[sentences[i][0] : sentences[i][1]] for i in gated]
         docs = dict(zip(gated, self.parser.pipe(texts, batch_size=64), strict=True))
-        geography = self.geocoder.geocode(article.text)
+        geography = cast(ArticleGeography, _GeographyOnDemand(self.geocoder, article.text))
         events = code_article(
             article, sentences, docs, geography, self.codebook, self.include_unreal
         )
@@ -142,6 +161,26 @@ class Pipeline:
             date_evidence="supplied with the input" if ref_date else None,
         )  # fmt: skip
         return self.code(article)
+
+
+class _GeographyOnDemand:
+    """An article's geography, geocoded when the coder first asks for it. In general news
+    many articles have an event word but no sentence that gets as far as its places."""
+
+    def __init__(self, geocoder: Geocoder, text: str) -> None:
+        self._geocoder, self._text = geocoder, text
+        self._geography: ArticleGeography | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # not set yet (copy, pickle): not the geography's
+            raise AttributeError(name)
+        if self._geography is None:
+            self._geography = self._geocoder.geocode(self._text)
+        return getattr(self._geography, name)
+
+
+def _unsupported(language: str) -> str:
+    return f"language '{language}' is not supported yet (English only)"
 
 
 def _error(raw: RawDocument, stage: str, reason: str) -> DocumentError:
