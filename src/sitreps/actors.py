@@ -25,6 +25,7 @@ SECTION_RANK = {
     "state_entities": 4,
     "state_forces": 3,
     "generic_state_forces": 2,
+    "identity_groups": 2,
     "generic": 1,
     "country": 0,
 }
@@ -71,6 +72,7 @@ class _Entry:
     role_hint: str | None
     per_country: bool  # the pattern has a country group; the name takes that country
     country_first: bool = False  # ... and starts with it: try it only where a country starts
+    group_names: dict[str, str] | None = None  # "{group}" in the name: matched word -> name
 
 
 class ActorDictionary:
@@ -82,6 +84,9 @@ class ActorDictionary:
         self._country_words = country_words
         self._country_names = country_names if country_names is not None else set(country_words)
         self._entries = list(self._compile(data))
+        self._composites = {
+            frozenset(name.split(" and/or ")): name for name in data.get("composites", [])
+        }
 
     def find(self, text: str) -> list[ActorMention]:
         candidates: list[ActorMention] = []
@@ -104,19 +109,23 @@ class ActorDictionary:
                     country = self._country_words.get(_country_key(m.group("c")))
                     if country is None:
                         continue
+                name = entry.name
+                if entry.group_names is not None:
+                    name = name.replace("{group}", _group_name(m.group("g"), entry.group_names))
                 candidates.append(
                     ActorMention(
                         start=m.start(),
                         end=m.end(),
                         text=m.group(0),
-                        name=entry.name,
+                        name=name,
                         country=country,
                         kind=entry.kind,
                         section=entry.section,
                         role_hint=entry.role_hint,
                     )
                 )
-        return _alternatives(text, _non_overlapping(candidates))
+        found = _alternatives(text, _non_overlapping(candidates), self._composites)
+        return _with_members(text, found)
 
     def _compile(self, data: dict):
         words = sorted(self._country_words, key=len, reverse=True)
@@ -137,7 +146,9 @@ class ActorDictionary:
                         pattern = (
                             pattern[:first]
                             + country_group
-                            + pattern[first + len("{country}") :].replace("{country}", alternation)
+                            + pattern[first + len("{country}") :].replace(
+                                "{country}", f"(?:{alternation})"
+                            )
                         )
                     yield _Entry(
                         _word_pattern(pattern, case_sensitive=False),
@@ -161,6 +172,7 @@ class ActorDictionary:
                         item.get("role"),
                         False,
                     )
+        yield from _identity_entries(data.get("identity_groups") or {})
         # Bare country names ("Russia says it has started to bomb ...") stand for the state;
         # bare demonyms do not ("Borana and Somalis clashed" are people, not an army).
         names_only = "|".join(
@@ -178,6 +190,37 @@ class ActorDictionary:
             True,
             country_first=True,
         )
+
+
+def _identity_entries(data: dict):
+    """Militias named after an ethnic group or a clan ("Pokot raiders", "Siria clan militia"):
+    one entry per template, the group's word in the pattern's "g" group names the actor."""
+    names: dict[str, str] = {}
+    for name, aliases in (data.get("ethnic_groups") or {}).items():
+        for alias in [name, *(aliases or [])]:
+            names[alias.casefold()] = name
+    ethnic = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True) if a)
+    for item in data.get("templates", []):
+        for pattern in item["patterns"]:
+            uses_list = "{ethnic_group}" in pattern
+            if uses_list and not ethnic:
+                continue
+            pattern = pattern.replace("{ethnic_group}", f"(?P<g>(?i:{ethnic}))")
+            yield _Entry(
+                _word_pattern(pattern, bool(item.get("case_sensitive"))),
+                item["name"],
+                None,
+                ActorKind(item["kind"]),
+                "identity_groups",
+                item.get("role"),
+                False,
+                group_names=names if uses_list else {},
+            )
+
+
+def _group_name(word: str, names: dict[str, str]) -> str:
+    """The group's name as the dictionary writes it ("Peulh" -> "Fulani"), else the word."""
+    return names.get(word.casefold()) or " ".join(w.capitalize() for w in word.split())
 
 
 def _word_pattern(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
@@ -270,9 +313,12 @@ def load_actor_dictionary() -> ActorDictionary:
 _EITHER = re.compile(r"\s*(?:,\s*)?(?:and/or|or)\s+(?:the\s+)?")
 
 
-def _alternatives(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+def _alternatives(
+    text: str, mentions: list[ActorMention], composites: dict[frozenset[str], str] | None = None
+) -> list[ActorMention]:
     """ "JNIM or ISGS militants": the text cannot tell which group acted, and neither can the
-    record: one actor "A and/or B", as ACLED codes such uncertainty."""
+    record: one actor "A and/or B", as ACLED codes such uncertainty (in the order of the
+    dictionary's `composites` where it names the pair, else in the text's order)."""
     merged: list[ActorMention] = []
     for mention in mentions:
         last = merged[-1] if merged else None
@@ -287,8 +333,33 @@ def _alternatives(text: str, mentions: list[ActorMention]) -> list[ActorMention]
                 last,
                 end=mention.end,
                 text=text[last.start : mention.end],
-                name=f"{last.name} and/or {mention.name}",
+                name=(composites or {}).get(
+                    frozenset((last.name, mention.name)), f"{last.name} and/or {mention.name}"
+                ),
             )
+        else:
+            merged.append(mention)
+    return merged
+
+
+_MEMBER_GAP = re.compile(r"[\s-]*")
+_MEMBER_KINDS = {ActorKind.REBELS, ActorKind.IDENTITY_MILITIA, ActorKind.POLITICAL_MILITIA}
+
+
+def _with_members(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+    """ "presumed ISGS militants", "Al Shabaab gunmen": the generic word names the group's
+    members, not a second, unidentified actor; the group's mention takes in the word."""
+    merged: list[ActorMention] = []
+    for mention in mentions:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.section in ("armed_groups", "coalitions", "state_entities")
+            and mention.section == "generic"
+            and mention.kind in _MEMBER_KINDS
+            and _MEMBER_GAP.fullmatch(text[last.end : mention.start])
+        ):
+            merged[-1] = replace(last, end=mention.end, text=text[last.start : mention.end])
         else:
             merged.append(mention)
     return merged

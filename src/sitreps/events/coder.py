@@ -35,7 +35,7 @@ from sitreps.events.context import (
     token_at,
 )
 from sitreps.events.fatalities import count_fatalities
-from sitreps.events.roles import find_roles
+from sitreps.events.roles import find_roles, named_by_reference
 from sitreps.geo import ArticleGeography, country_location, event_locations
 from sitreps.records import (
     Actor,
@@ -213,6 +213,7 @@ def _code_sentence(
         return []
     modality = modality_of(text, trigger)
     agent, target = find_roles(sentence, trigger)
+    agent = named_by_reference(ctx, sentence, agent)
     sub_type = _refine_sub_type(codebook, trigger, triggers, text, agent, target, sentence)
     inherited = _continues(previous, trigger, text)
     if inherited is not None and (sub_type is None or sub_type.needs_victims):

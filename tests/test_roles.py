@@ -1,0 +1,55 @@
+"""Who did it and to whom, through the real pipeline, on notes written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _actors(pipeline, text, ref_date="2020-09-09"):
+    events = pipeline.process_text(text, doc_id="t", ref_date=ref_date)
+    return [
+        (e.actor1.name if e.actor1 else None, e.actor2.name if e.actor2 else None) for e in events
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor1"),
+    [
+        # a heading names the event's type, not who acted
+        (
+            "Looting: On 9 September 2020, presumed ISGS militants stole cattle near Djibo.",
+            "Islamic State (Greater Sahara)",
+        ),
+        # people who are usually victims, acting as the subject of an active verb: a mob
+        (
+            "On 9 September 2020, villagers attacked and injured a suspected thief in Parakou.",
+            "Rioters (Benin)",
+        ),
+        # "the militants" refers back to the group named in the sentence before
+        (
+            "On 9 September 2020, suspected JNIM militants stopped a bus near Djibo. The "
+            "militants executed four passengers.",
+            "JNIM: Group for Support of Islam and Muslims",
+        ),
+    ],
+)
+def test_the_agent_is_actor1(pipeline, text, actor1):
+    assert [a1 for a1, _ in _actors(pipeline, text)] == [actor1]
+
+
+def test_two_groups_that_clash_are_both_sides_in_order(pipeline):
+    text = "On 9 September 2020, JNIM and ISGS militants clashed near Djibo."
+    assert _actors(pipeline, text) == [
+        ("JNIM: Group for Support of Islam and Muslims", "Islamic State (Greater Sahara)")
+    ]
+
+
+def test_a_counted_actor_before_a_bare_participle_is_the_victim(pipeline):
+    text = (
+        "On 9 September 2020, JNIM and ISGS militants clashed near Djibo. Four JNIM fighters "
+        "reportedly killed."
+    )
+    events = pipeline.process_text(text, doc_id="t", ref_date="2020-09-09")
+    assert len(events) == 1
+    assert events[0].actor1.name == "JNIM: Group for Support of Islam and Muslims"
+    assert events[0].fatalities == 4
