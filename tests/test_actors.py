@@ -105,3 +105,20 @@ def test_a_group_of_armed_men_is_an_armed_group_not_a_crowd():
     names = [n for _, n, _ in _names("A group of ten unidentified armed men stole cattle.")]
     assert names == ["Unidentified Armed Group (Syria)"]
     assert [n for _, n, _ in _names("A group of youths attacked him.")] == ["Rioters (Syria)"]
+
+
+def test_armed_farmers_and_attacking_herders_are_communal_militias():
+    def first(text: str) -> str:
+        return find_actors(text)[0].to_actor("BJ").name
+
+    assert first("Farmers with hunting rifles attacked a camp.") == (
+        "Unidentified Communal Militia (Benin)"
+    )
+    assert first("Pastoralists attacked two women.") == "Unidentified Communal Militia (Benin)"
+    assert first("Two Bariba men equipped with machetes attacked a herder.") == (
+        "Bariba Ethnic Militia (Benin)"
+    )
+    assert first("Ethnic militiamen killed a trader.") == "Unidentified Ethnic Militia (Benin)"
+    # a crowd with no weapon named is a mob, and herders who are attacked are civilians
+    assert first("A group of farmers attacked a herder.") == "Rioters (Benin)"
+    assert [m.kind for m in find_actors("Gunmen killed two herders.")][1] == ActorKind.CIVILIANS
