@@ -53,3 +53,8 @@ def test_a_counted_actor_before_a_bare_participle_is_the_victim(pipeline):
     assert len(events) == 1
     assert events[0].actor1.name == "JNIM: Group for Support of Islam and Muslims"
     assert events[0].fatalities == 4
+
+
+def test_a_party_or_state_body_gives_generic_actors_their_country_when_no_place_does(pipeline):
+    text = "On 9 September 2020, a mob including BNP supporters set fire to two buses."
+    assert [a1 for a1, _ in _actors(pipeline, text)] == ["Rioters (Bangladesh)"]

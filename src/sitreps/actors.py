@@ -365,6 +365,22 @@ def _with_members(text: str, mentions: list[ActorMention]) -> list[ActorMention]
     return merged
 
 
+def country_of_actors(mentions: list[ActorMention]) -> str | None:
+    """The country that named state bodies and parties place a sentence in ("the GSU" ->
+    Kenya, "Awami League activists" -> Bangladesh), for generic actors when no place says it.
+    Armed groups do not: they act across borders."""
+    countries = {
+        m.country
+        for m in mentions
+        if m.country
+        and (
+            m.section == "state_entities"
+            or (m.section == "armed_groups" and m.kind == ActorKind.RIOTERS)
+        )
+    }
+    return countries.pop() if len(countries) == 1 else None
+
+
 def find_actors(text: str) -> list[ActorMention]:
     """Actor mentions in `text` (offsets into `text`), from the packaged dictionary."""
     return load_actor_dictionary().find(text)

@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Doc
 
-from sitreps.actors import ActorMention, country_name, find_actors
+from sitreps.actors import ActorMention, country_name, country_of_actors, find_actors
 from sitreps.events.claims import (
     ANAPHORA,
     UNVERIFIED,
@@ -252,6 +252,7 @@ def _code_sentence(
     events = []
     for location, location_evidence in locations or [(None, None)]:
         country = location.country if location else ctx.geo.focus_country
+        country = country or country_of_actors(sentence.actors)
         actor1, actor2 = _apply_conventions(
             sub_type,
             agent.to_actor(country) if agent else None,
