@@ -58,3 +58,13 @@ def test_a_counted_actor_before_a_bare_participle_is_the_victim(pipeline):
 def test_a_party_or_state_body_gives_generic_actors_their_country_when_no_place_does(pipeline):
     text = "On 9 September 2020, a mob including BNP supporters set fire to two buses."
     assert [a1 for a1, _ in _actors(pipeline, text)] == ["Rioters (Bangladesh)"]
+
+
+def test_a_mine_s_victim_and_the_group_named_as_its_planter(pipeline):
+    text = (
+        "On 9 September 2020, an army truck struck an IED near Djibo. Two soldiers were "
+        "killed. The device was suspected to have been planted by JNIM militants."
+    )
+    assert _actors(pipeline, text) == [
+        ("JNIM: Group for Support of Islam and Muslims", "Military Forces of Burkina Faso")
+    ]

@@ -24,6 +24,8 @@ from sitreps.events.claims import (
     disputes_previous,
     mark_contested,
     modality_of,
+    names_the_perpetrator,
+    perpetrated_by,
 )
 from sitreps.events.codebook import Codebook, SubEventType, TriggerMatch, load_codebook
 from sitreps.events.context import (
@@ -127,6 +129,8 @@ def code_article(
             events[-1] = events[-1].model_copy(update={"modality": Modality.CLAIMED})
         if events and claims_responsibility(sentence.text):
             events[-1] = claimed_by(events[-1], sentence)
+        elif events and names_the_perpetrator(sentence.text):
+            events[-1] = perpetrated_by(events[-1], sentence)
         coded = _code_sentence(ctx, sentence, codebook, events[-1] if events else None)
         if events and _toll_of_previous(events[-1], coded, sentence, ctx):
             events[-1] = _with_toll(events[-1], coded[0], sentence)
@@ -187,6 +191,7 @@ def _follow_up(sentence: str) -> bool:
         UNVERIFIED.search(sentence)
         or disputes_previous(sentence)
         or claims_responsibility(sentence)
+        or names_the_perpetrator(sentence)
     )
 
 

@@ -44,6 +44,8 @@ def find_roles(
         victims = [a for a in remaining if a.kind in VICTIM_KINDS]
         if victims:
             target = victims[0]
+    if agent is not None and _struck_a_mine(sentence.text, agent):
+        agent, target = None, agent  # "an army vehicle struck an IED": the army was hit
     if agent is not None and target is None and _elliptic_passive(sentence.text, agent, trigger):
         agent, target = None, agent  # "Four JNIM fighters reportedly killed."
     # "residents attacked a thief": people who are usually the victims, here acting
@@ -87,6 +89,19 @@ _COUNT_FIRST = re.compile(
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many)\b", re.IGNORECASE
 )
 _CLAUSE_START = re.compile(r"(?:^|[.;,]|\b(?:and|with))\s*$", re.IGNORECASE)
+
+
+_STRUCK_A_MINE = re.compile(
+    r"(?:\s+(?:vehicle|truck|convoy|patrol|car|bus|motorbike|motorcycle)s?)?\s+(?:\w+ly\s+)?"
+    r"(?:struck|hit|ran over|drove over|stepped on|ran into|triggered|detonated)\s+(?:an?\s+|the\s+)?"
+    r"(?:\w+\s+){0,2}?(?:IEDs?|(?:land)?mines?|explosive devices?|roadside bombs?)\b",
+    re.IGNORECASE,
+)
+
+
+def _struck_a_mine(text: str, agent: ActorMention) -> bool:
+    """Whoever drives onto or steps on a mine is its victim, not the one who laid it."""
+    return bool(_STRUCK_A_MINE.match(text, agent.end))
 
 
 _LABEL = re.compile(r"\s*:\s")
