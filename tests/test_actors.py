@@ -122,3 +122,8 @@ def test_armed_farmers_and_attacking_herders_are_communal_militias():
     # a crowd with no weapon named is a mob, and herders who are attacked are civilians
     assert first("A group of farmers attacked a herder.") == "Rioters (Benin)"
     assert [m.kind for m in find_actors("Gunmen killed two herders.")][1] == ActorKind.CIVILIANS
+
+
+def test_clans_of_a_known_ethnic_group_are_named_as_the_group():
+    found = find_actors("Two Maasai clans clashed over land.")
+    assert [m.to_actor("KE").name for m in found] == ["Maasai Ethnic Militia (Kenya)"]

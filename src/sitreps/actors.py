@@ -206,6 +206,8 @@ def _identity_entries(data: dict):
             if uses_list and not ethnic:
                 continue
             pattern = pattern.replace("{ethnic_group}", f"(?P<g>(?i:{ethnic}))")
+            # "two Maasai clans": a clan of a known ethnic group is named as the group's militia
+            pattern = pattern.replace("{not_ethnic}", f"(?!(?i:{ethnic})\\b)" if ethnic else "")
             yield _Entry(
                 _word_pattern(pattern, bool(item.get("case_sensitive"))),
                 item["name"],
