@@ -68,3 +68,32 @@ def test_a_mine_s_victim_and_the_group_named_as_its_planter(pipeline):
     assert _actors(pipeline, text) == [
         ("JNIM: Group for Support of Islam and Muslims", "Military Forces of Burkina Faso")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor1"),
+    [
+        # a nominal trigger's agent is the subject of its light verb or of the verb it qualifies
+        (
+            "On 9 September 2020, presumed JNIM militants carried out an ambush against "
+            "soldiers near Djibo.",
+            "JNIM: Group for Support of Islam and Muslims",
+        ),
+        (
+            "On 9 September 2020, unknown individuals with machetes killed a trader in Parakou.",
+            "Unidentified Armed Group (Benin)",
+        ),
+        (
+            "On 9 September 2020, clashes erupted between the Beninese army and three armed men "
+            "in Parakou.",
+            "Military Forces of Benin",
+        ),
+    ],
+)
+def test_more_agents(pipeline, text, actor1):
+    assert [a1 for a1, _ in _actors(pipeline, text)] == [actor1]
+
+
+def test_the_subject_of_a_passive_clause_before_the_trigger_is_not_its_agent(pipeline):
+    text = "On 9 September 2020, two soldiers were killed in an ambush near Djibo."
+    assert all(a1 != "Military Forces of Burkina Faso" for a1, _ in _actors(pipeline, text))

@@ -132,7 +132,7 @@ def _active(sentence: SentenceContext, trigger: TriggerMatch) -> bool:
     return not any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
 
 
-_BETWEEN = re.compile(r"\s*(?:\w+\s+){0,3}?between\s+$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\s*(?:\w+\s+){0,3}?between\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _sides_of_clash(
@@ -145,7 +145,7 @@ def _sides_of_clash(
     if len(after) < 2:
         return None
     first, second = after[0], after[1]
-    joined = re.fullmatch(r"\s*(?:and|&)\s*", text[first.end : second.start])
+    joined = re.fullmatch(r"\s*(?:and|&)\s*(?:\w+\s+)?", text[first.end : second.start])
     if _BETWEEN.fullmatch(text[trigger.end : first.start]) and joined:
         return first, second
     return None
@@ -216,8 +216,31 @@ def _agent_from_parse(
                 break
             node = node.head
             hops += 1
+        elif hops == 0 and _verb_of_nominal(node) is not None:
+            node = _verb_of_nominal(node)
+            hops += 1
         else:
             break
+    return None
+
+
+_LIGHT_VERBS = {"carry", "launch", "conduct", "stage", "mount", "lead", "perpetrate", "commit"}
+
+
+def _verb_of_nominal(token: Token) -> Token | None:
+    """The verb whose subject did a nominal trigger: "militants carried out an ambush",
+    "gunmen shot a candidate in an ambush"."""
+    head = token.head
+    if token.dep_ == "dobj" and head.lemma_.lower() in _LIGHT_VERBS:
+        return head
+    if (
+        token.dep_ == "pobj"
+        and head.dep_ == "prep"
+        and head.lower_ in ("in", "during")
+        and head.head.pos_ == "VERB"
+        and not any(c.dep_ in ("nsubjpass", "auxpass") for c in head.head.children)
+    ):
+        return head.head
     return None
 
 
@@ -256,7 +279,8 @@ def _agent_by_position(
     for actor in reversed(before):
         gap = text[actor.end : trigger.start]
         close = len(gap) <= 60 and not re.search(r"[;:]|\b(?:and|but|while|as)\b", gap)
-        if close and actor.kind in ACTING_KINDS and not _PASSIVE.search(gap):
+        passive = _PASSIVE.search(gap) or _PASSIVE_CLAUSE.match(gap)
+        if close and actor.kind in ACTING_KINDS and not passive:
             return actor
     inside = [a for a in actors if a.start >= trigger.start and a.end <= trigger.end]
     return inside[0] if inside else None
@@ -264,6 +288,13 @@ def _agent_by_position(
 
 # "Three militants were killed": the actor before a passive verb is its patient
 _PASSIVE = re.compile(r"\b(?:were|was|have been|has been|had been|got|being)\s+(?:\w+ly\s+)?$")
+
+# "Two soldiers were killed in an ambush": the actor is the patient of the clause before it
+_PASSIVE_CLAUSE = re.compile(
+    r"\s*(?:were|was|have been|has been|had been|got|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|t)\b"
+    r"(?!\s+to\b)",  # "were reported to have clashed" is not a passive of the event
+    re.IGNORECASE,
+)
 
 _PHRASE_BREAK = re.compile(
     r"[,;:.]|\b(?:and|or|but|while|as|who|which|that|after|before|when|in|near|at|on|from|to|"
