@@ -73,6 +73,9 @@ class _Entry:
     per_country: bool  # the pattern has a country group; the name takes that country
     country_first: bool = False  # ... and starts with it: try it only where a country starts
     group_names: dict[str, str] | None = None  # "{group}" in the name: matched word -> name
+    gate: re.Pattern[str] | None = None  # a cheap test the text must pass before the pattern
+    literal: str | None = None  # a word every match starts with (lower case when not cased)
+    cased: bool = False
 
 
 class ActorDictionary:
@@ -93,9 +96,20 @@ class ActorDictionary:
         # Templates with a country slot are costly (hundreds of names): try them only when
         # the sentence names a country at all.
         country_starts = [m.start() for m in self._country_scan.finditer(text)]
+        gates: dict[re.Pattern[str], bool] = {}
+        lowered = text.lower()
         for entry in self._entries:
             if entry.per_country and not country_starts:
                 continue
+            if entry.literal is not None and entry.literal not in (
+                text if entry.cased else lowered
+            ):
+                continue
+            if entry.gate is not None:
+                if entry.gate not in gates:
+                    gates[entry.gate] = entry.gate.search(text) is not None
+                if not gates[entry.gate]:
+                    continue
             if entry.country_first:
                 found = (entry.pattern.match(text, pos) for pos in country_starts)
                 matches = [m for m in found if m is not None]
@@ -162,15 +176,19 @@ class ActorDictionary:
                     )
         for section in ("state_entities", "coalitions", "armed_groups", "generic"):
             for item in data.get(section, []):
+                cased = bool(item.get("case_sensitive"))
                 for pattern in item["patterns"]:
+                    literal = _leading_word(pattern)
                     yield _Entry(
-                        _word_pattern(pattern, bool(item.get("case_sensitive"))),
+                        _word_pattern(pattern, cased),
                         item["name"],
                         item.get("country"),
                         ActorKind(item["kind"]),
                         section,
                         item.get("role"),
                         False,
+                        literal=literal if cased or literal is None else literal.lower(),
+                        cased=cased,
                     )
         yield from _identity_entries(data.get("identity_groups") or {})
         # Bare country names ("Russia says it has started to bomb ...") stand for the state;
@@ -192,6 +210,39 @@ class ActorDictionary:
         )
 
 
+_META = set("()[]{}?*+.|\\^$ ")
+
+
+def _leading_word(pattern: str) -> str | None:
+    """The literal word every match of ``pattern`` starts with ("GSU" for "GSU(?: officers)?"),
+    for a cheap substring test before the regular expression; None when there is none."""
+    end = 0
+    while end < len(pattern) and pattern[end] not in _META:
+        end += 1
+    if end < len(pattern) and pattern[end] in "?*{":
+        end -= 1  # "Reservists?": the last letter is optional
+    word = pattern[:end]
+    if len(word) < 2 or _top_level_alternation(pattern):
+        return None
+    return word
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    depth, escaped = 0, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
 def _identity_entries(data: dict):
     """Militias named after an ethnic group or a clan ("Pokot raiders", "Siria clan militia"):
     one entry per template, the group's word in the pattern's "g" group names the actor."""
@@ -199,12 +250,20 @@ def _identity_entries(data: dict):
     for name, aliases in (data.get("ethnic_groups") or {}).items():
         for alias in [name, *(aliases or [])]:
             names[alias.casefold()] = name
-    ethnic = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True) if a)
+    ethnic = "|".join(
+        " ".join(re.escape(w) for w in a.split()) for a in sorted(names, key=len, reverse=True) if a
+    )
+    # the templates are costly; a text that names no group (or no clan) skips them
+    ethnic_gate = _word_pattern(ethnic, case_sensitive=False) if ethnic else None
     for item in data.get("templates", []):
+        required = item.get("requires")
         for pattern in item["patterns"]:
             uses_list = "{ethnic_group}" in pattern
             if uses_list and not ethnic:
                 continue
+            gate = ethnic_gate if uses_list else None
+            if required:
+                gate = _word_pattern(required, case_sensitive=False)
             pattern = pattern.replace("{ethnic_group}", f"(?P<g>(?i:{ethnic}))")
             # "two Maasai clans": a clan of a known ethnic group is named as the group's militia
             pattern = pattern.replace("{not_ethnic}", f"(?!(?i:{ethnic})\\b)" if ethnic else "")
@@ -217,12 +276,14 @@ def _identity_entries(data: dict):
                 item.get("role"),
                 False,
                 group_names=names if uses_list else {},
+                gate=gate,
             )
 
 
 def _group_name(word: str, names: dict[str, str]) -> str:
     """The group's name as the dictionary writes it ("Peulh" -> "Fulani"), else the word."""
-    return names.get(word.casefold()) or " ".join(w.capitalize() for w in word.split())
+    words = word.split()
+    return names.get(" ".join(words).casefold()) or " ".join(w.capitalize() for w in words)
 
 
 def _word_pattern(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
