@@ -97,3 +97,26 @@ def test_more_agents(pipeline, text, actor1):
 def test_the_subject_of_a_passive_clause_before_the_trigger_is_not_its_agent(pipeline):
     text = "On 9 September 2020, two soldiers were killed in an ambush near Djibo."
     assert all(a1 != "Military Forces of Burkina Faso" for a1, _ in _actors(pipeline, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "actor1"),
+    [
+        (
+            "On 9 September 2020, an army truck struck an IED likely planted by JNIM militants "
+            "near Djibo.",
+            "JNIM: Group for Support of Islam and Muslims",
+        ),
+        (
+            "On 9 September 2020, presumed JNIM militants detonated an IED against an army "
+            "vehicle near Djibo.",
+            "JNIM: Group for Support of Islam and Muslims",
+        ),
+        (
+            "On 9 September 2020, youths from the Bobo community attacked herders near Djibo.",
+            "Bobo Ethnic Militia (Burkina Faso)",
+        ),
+    ],
+)
+def test_mines_and_communities(pipeline, text, actor1):
+    assert [a1 for a1, _ in _actors(pipeline, text)] == [actor1]

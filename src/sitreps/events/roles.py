@@ -35,7 +35,7 @@ def find_roles(
     )
     if sides is not None:
         return sides
-    agent = _agent_from_parse(sentence, trigger, actors)
+    agent = _planter(sentence.text, actors) or _agent_from_parse(sentence, trigger, actors)
     acting_subject = agent is not None
     agent = agent or _agent_by_position(sentence.text, trigger, actors)
     remaining = [a for a in actors if a is not agent and a.section != "country"]
@@ -91,9 +91,22 @@ _COUNT_FIRST = re.compile(
 _CLAUSE_START = re.compile(r"(?:^|[.;,]|\b(?:and|with))\s*$", re.IGNORECASE)
 
 
+_PLANTED_BY = re.compile(r"\b(?:planted|laid|placed)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _planter(text: str, actors: list[ActorMention]) -> ActorMention | None:
+    """ "an army vehicle struck an IED likely planted by JNIM militants": who laid the mine."""
+    for actor in actors:
+        if actor.section == "armed_groups" and _PLANTED_BY.search(
+            text[max(0, actor.start - 30) : actor.start]
+        ):
+            return actor
+    return None
+
+
 _STRUCK_A_MINE = re.compile(
     r"(?:\s+(?:vehicle|truck|convoy|patrol|car|bus|motorbike|motorcycle)s?)?\s+(?:\w+ly\s+)?"
-    r"(?:struck|hit|ran over|drove over|stepped on|ran into|triggered|detonated)\s+(?:an?\s+|the\s+)?"
+    r"(?:struck|hit|ran over|drove over|stepped on|ran into|triggered)\s+(?:an?\s+|the\s+)?"
     r"(?:\w+\s+){0,2}?(?:IEDs?|(?:land)?mines?|explosive devices?|roadside bombs?)\b",
     re.IGNORECASE,
 )
@@ -224,7 +237,10 @@ def _agent_from_parse(
     return None
 
 
-_LIGHT_VERBS = {"carry", "launch", "conduct", "stage", "mount", "lead", "perpetrate", "commit"}
+_LIGHT_VERBS = {
+    "carry", "launch", "conduct", "stage", "mount", "lead", "perpetrate", "commit", "make",
+    "detonate", "plant", "lay", "set", "explode",
+}  # fmt: skip
 
 
 def _verb_of_nominal(token: Token) -> Token | None:
