@@ -231,6 +231,26 @@ def test_own_csv_reads(tmp_path: Path) -> None:
     assert records[0].actor2 is None
 
 
+def test_a_monadic_export_is_read_one_record_per_event(tmp_path: Path) -> None:
+    """No actor2 column: ACLED wrote one row per actor, the event's actor 1 first."""
+    columns = [c for c in OWN_COLUMNS if c != "actor2"]
+    rows = [[v for c, v in zip(OWN_COLUMNS, row, strict=True) if c != "actor2"] for row in OWN_ROWS]
+    second_actor = list(rows[2])
+    second_actor[columns.index("actor1")] = "Al Shabaab"
+    path = tmp_path / "monadic.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows([rows[0], rows[2], second_actor, rows[1]])
+    records = list(read_gold(path))
+    assert [r.id for r in records] == ["TST1", "TST3", "TST2"]
+    assert (records[1].actor1, records[1].actor2) == (
+        "Military Forces of Kenya (2013-)",
+        "Al Shabaab",
+    )
+    assert records[0].actor2 is None and records[2].actor2 is None
+
+
 def test_admin1_matching() -> None:
     assert admin1_match("Homs Governorate", "Homs")
     assert admin1_match("Hamah Governorate", "Hama")

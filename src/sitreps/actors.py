@@ -25,6 +25,7 @@ SECTION_RANK = {
     "state_entities": 4,
     "state_forces": 3,
     "generic_state_forces": 2,
+    "identity_groups": 2,
     "generic": 1,
     "country": 0,
 }
@@ -71,6 +72,10 @@ class _Entry:
     role_hint: str | None
     per_country: bool  # the pattern has a country group; the name takes that country
     country_first: bool = False  # ... and starts with it: try it only where a country starts
+    group_names: dict[str, str] | None = None  # "{group}" in the name: matched word -> name
+    gate: re.Pattern[str] | None = None  # a cheap test the text must pass before the pattern
+    literal: str | None = None  # a word every match starts with (lower case when not cased)
+    cased: bool = False
 
 
 class ActorDictionary:
@@ -82,15 +87,29 @@ class ActorDictionary:
         self._country_words = country_words
         self._country_names = country_names if country_names is not None else set(country_words)
         self._entries = list(self._compile(data))
+        self._composites = {
+            frozenset(name.split(" and/or ")): name for name in data.get("composites", [])
+        }
 
     def find(self, text: str) -> list[ActorMention]:
         candidates: list[ActorMention] = []
         # Templates with a country slot are costly (hundreds of names): try them only when
         # the sentence names a country at all.
         country_starts = [m.start() for m in self._country_scan.finditer(text)]
+        gates: dict[re.Pattern[str], bool] = {}
+        lowered = text.lower()
         for entry in self._entries:
             if entry.per_country and not country_starts:
                 continue
+            if entry.literal is not None and entry.literal not in (
+                text if entry.cased else lowered
+            ):
+                continue
+            if entry.gate is not None:
+                if entry.gate not in gates:
+                    gates[entry.gate] = entry.gate.search(text) is not None
+                if not gates[entry.gate]:
+                    continue
             if entry.country_first:
                 found = (entry.pattern.match(text, pos) for pos in country_starts)
                 matches = [m for m in found if m is not None]
@@ -104,19 +123,23 @@ class ActorDictionary:
                     country = self._country_words.get(_country_key(m.group("c")))
                     if country is None:
                         continue
+                name = entry.name
+                if entry.group_names is not None:
+                    name = name.replace("{group}", _group_name(m.group("g"), entry.group_names))
                 candidates.append(
                     ActorMention(
                         start=m.start(),
                         end=m.end(),
                         text=m.group(0),
-                        name=entry.name,
+                        name=name,
                         country=country,
                         kind=entry.kind,
                         section=entry.section,
                         role_hint=entry.role_hint,
                     )
                 )
-        return _alternatives(text, _non_overlapping(candidates))
+        found = _alternatives(text, _non_overlapping(candidates), self._composites)
+        return _with_members(text, found)
 
     def _compile(self, data: dict):
         words = sorted(self._country_words, key=len, reverse=True)
@@ -137,7 +160,9 @@ class ActorDictionary:
                         pattern = (
                             pattern[:first]
                             + country_group
-                            + pattern[first + len("{country}") :].replace("{country}", alternation)
+                            + pattern[first + len("{country}") :].replace(
+                                "{country}", f"(?:{alternation})"
+                            )
                         )
                     yield _Entry(
                         _word_pattern(pattern, case_sensitive=False),
@@ -151,16 +176,21 @@ class ActorDictionary:
                     )
         for section in ("state_entities", "coalitions", "armed_groups", "generic"):
             for item in data.get(section, []):
+                cased = bool(item.get("case_sensitive"))
                 for pattern in item["patterns"]:
+                    literal = _leading_word(pattern)
                     yield _Entry(
-                        _word_pattern(pattern, bool(item.get("case_sensitive"))),
+                        _word_pattern(pattern, cased),
                         item["name"],
                         item.get("country"),
                         ActorKind(item["kind"]),
                         section,
                         item.get("role"),
                         False,
+                        literal=literal if cased or literal is None else literal.lower(),
+                        cased=cased,
                     )
+        yield from _identity_entries(data.get("identity_groups") or {})
         # Bare country names ("Russia says it has started to bomb ...") stand for the state;
         # bare demonyms do not ("Borana and Somalis clashed" are people, not an army).
         names_only = "|".join(
@@ -178,6 +208,82 @@ class ActorDictionary:
             True,
             country_first=True,
         )
+
+
+_META = set("()[]{}?*+.|\\^$ ")
+
+
+def _leading_word(pattern: str) -> str | None:
+    """The literal word every match of ``pattern`` starts with ("GSU" for "GSU(?: officers)?"),
+    for a cheap substring test before the regular expression; None when there is none."""
+    end = 0
+    while end < len(pattern) and pattern[end] not in _META:
+        end += 1
+    if end < len(pattern) and pattern[end] in "?*{":
+        end -= 1  # "Reservists?": the last letter is optional
+    word = pattern[:end]
+    if len(word) < 2 or _top_level_alternation(pattern):
+        return None
+    return word
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    depth, escaped = 0, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+def _identity_entries(data: dict):
+    """Militias named after an ethnic group or a clan ("Pokot raiders", "Siria clan militia"):
+    one entry per template, the group's word in the pattern's "g" group names the actor."""
+    names: dict[str, str] = {}
+    for name, aliases in (data.get("ethnic_groups") or {}).items():
+        for alias in [name, *(aliases or [])]:
+            names[alias.casefold()] = name
+    ethnic = "|".join(
+        " ".join(re.escape(w) for w in a.split()) for a in sorted(names, key=len, reverse=True) if a
+    )
+    # the templates are costly; a text that names no group (or no clan) skips them
+    ethnic_gate = _word_pattern(ethnic, case_sensitive=False) if ethnic else None
+    for item in data.get("templates", []):
+        required = item.get("requires")
+        for pattern in item["patterns"]:
+            uses_list = "{ethnic_group}" in pattern
+            if uses_list and not ethnic:
+                continue
+            gate = ethnic_gate if uses_list else None
+            if required:
+                gate = _word_pattern(required, case_sensitive=False)
+            pattern = pattern.replace("{ethnic_group}", f"(?P<g>(?i:{ethnic}))")
+            # "two Maasai clans": a clan of a known ethnic group is named as the group's militia
+            pattern = pattern.replace("{not_ethnic}", f"(?!(?i:{ethnic})\\b)" if ethnic else "")
+            yield _Entry(
+                _word_pattern(pattern, bool(item.get("case_sensitive"))),
+                item["name"],
+                None,
+                ActorKind(item["kind"]),
+                "identity_groups",
+                item.get("role"),
+                False,
+                group_names=names if uses_list else {},
+                gate=gate,
+            )
+
+
+def _group_name(word: str, names: dict[str, str]) -> str:
+    """The group's name as the dictionary writes it ("Peulh" -> "Fulani"), else the word."""
+    words = word.split()
+    return names.get(" ".join(words).casefold()) or " ".join(w.capitalize() for w in words)
 
 
 def _word_pattern(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
@@ -270,9 +376,12 @@ def load_actor_dictionary() -> ActorDictionary:
 _EITHER = re.compile(r"\s*(?:,\s*)?(?:and/or|or)\s+(?:the\s+)?")
 
 
-def _alternatives(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+def _alternatives(
+    text: str, mentions: list[ActorMention], composites: dict[frozenset[str], str] | None = None
+) -> list[ActorMention]:
     """ "JNIM or ISGS militants": the text cannot tell which group acted, and neither can the
-    record: one actor "A and/or B", as ACLED codes such uncertainty."""
+    record: one actor "A and/or B", as ACLED codes such uncertainty (in the order of the
+    dictionary's `composites` where it names the pair, else in the text's order)."""
     merged: list[ActorMention] = []
     for mention in mentions:
         last = merged[-1] if merged else None
@@ -287,11 +396,52 @@ def _alternatives(text: str, mentions: list[ActorMention]) -> list[ActorMention]
                 last,
                 end=mention.end,
                 text=text[last.start : mention.end],
-                name=f"{last.name} and/or {mention.name}",
+                name=(composites or {}).get(
+                    frozenset((last.name, mention.name)), f"{last.name} and/or {mention.name}"
+                ),
             )
         else:
             merged.append(mention)
     return merged
+
+
+_MEMBER_GAP = re.compile(r"[\s-]*")
+_MEMBER_KINDS = {ActorKind.REBELS, ActorKind.IDENTITY_MILITIA, ActorKind.POLITICAL_MILITIA}
+
+
+def _with_members(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+    """ "presumed ISGS militants", "Al Shabaab gunmen": the generic word names the group's
+    members, not a second, unidentified actor; the group's mention takes in the word."""
+    merged: list[ActorMention] = []
+    for mention in mentions:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.section in ("armed_groups", "coalitions", "state_entities")
+            and mention.section == "generic"
+            and mention.kind in _MEMBER_KINDS
+            and _MEMBER_GAP.fullmatch(text[last.end : mention.start])
+        ):
+            merged[-1] = replace(last, end=mention.end, text=text[last.start : mention.end])
+        else:
+            merged.append(mention)
+    return merged
+
+
+def country_of_actors(mentions: list[ActorMention]) -> str | None:
+    """The country that named state bodies and parties place a sentence in ("the GSU" ->
+    Kenya, "Awami League activists" -> Bangladesh), for generic actors when no place says it.
+    Armed groups do not: they act across borders."""
+    countries = {
+        m.country
+        for m in mentions
+        if m.country
+        and (
+            m.section == "state_entities"
+            or (m.section == "armed_groups" and m.kind == ActorKind.RIOTERS)
+        )
+    }
+    return countries.pop() if len(countries) == 1 else None
 
 
 def find_actors(text: str) -> list[ActorMention]:

@@ -18,7 +18,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -416,11 +416,36 @@ def read_acled_csv(path: str | Path) -> Iterator[GoldRecord]:
         build = _acled_2015_record
     else:
         raise GoldFormatError(f"{path}: no 'notes' or 'NOTES' column; not an ACLED file")
+    records = _read_rows(reader, build, path.name)
+    if build is _acled_record and "actor2" not in header:
+        records = _dyadic(records)
+    yield from records
+
+
+def _read_rows(reader: csv.DictReader, build, file_name: str) -> Iterator[GoldRecord]:
     for line, row in enumerate(reader, start=2):
         try:
-            yield build(row, path.name)
+            yield build(row, file_name)
         except GoldFormatError as exc:
-            raise GoldFormatError(f"{path.name} row {line}: {exc}") from exc
+            raise GoldFormatError(f"{file_name} row {line}: {exc}") from exc
+
+
+def _dyadic(records: Iterator[GoldRecord]) -> Iterator[GoldRecord]:
+    """A monadic ACLED export (no `actor2` column) writes one row per actor of an event, the
+    event's actor 1 first: the rows of one event become one record, the second row's actor
+    its `actor2`. Scored row by row, the same note would be scored twice, once against its
+    own target as if it were the attacker."""
+    pending: GoldRecord | None = None
+    for record in records:
+        if pending is not None and record.id and record.id == pending.id:
+            if pending.actor2 is None:
+                pending = replace(pending, actor2=record.actor1)
+            continue
+        if pending is not None:
+            yield pending
+        pending = record
+    if pending is not None:
+        yield pending
 
 
 def read_ucdp_jsonl(path: str | Path) -> Iterator[GoldRecord]:

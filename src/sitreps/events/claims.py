@@ -97,6 +97,42 @@ def claimed_by(event: Event, sentence: SentenceContext) -> Event:
     return event.model_copy(update=update)
 
 
+_ATTRIBUTED = re.compile(
+    r"\b(?:was|were|had been|has been|have been|is|are)\s+(?:\w+ly\s+)?(?:(?:believed|suspected|thought|said|presumed) to have been\s+)?"
+    r"(?:planted|laid|placed|set|carried out|perpetrated|committed|conducted|staged)\s+by\b",
+    re.IGNORECASE,
+)
+
+
+def names_the_perpetrator(text: str) -> bool:
+    """ "The device was likely planted by JNIM militants": a follow-up naming who did it."""
+    return bool(_ATTRIBUTED.search(text))
+
+
+def perpetrated_by(event: Event, sentence: SentenceContext) -> Event:
+    """The armed group a follow-up sentence names as the perpetrator becomes actor 1 of the
+    event just told (ACLED codes the planter of a mine, not the army whose truck struck it);
+    the actor it replaces, when the text named one, becomes actor 2."""
+    match = _ATTRIBUTED.search(sentence.text)
+    groups = [
+        a
+        for a in sentence.actors
+        if a.section == "armed_groups" and match and a.start >= match.end()
+    ]
+    if not groups or event.event_type not in _VIOLENT_EVENT_TYPES:
+        return event
+    country = event.location.country if event.location else None
+    perpetrator = groups[0].to_actor(country)
+    update: dict = {"actor1": perpetrator}
+    if event.actor1 is not None and event.actor1.text is not None and event.actor2 is None:
+        update["actor2"] = event.actor1
+    evidence = Evidence(
+        text=sentence.text, start=sentence.start, end=sentence.end, supports=["actor1"]
+    )
+    update["evidence"] = [*event.evidence, evidence]
+    return event.model_copy(update=update)
+
+
 def mark_contested(
     events: list[Event], denials: list[Event], sentence: SentenceContext
 ) -> list[Event]:

@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Doc
 
-from sitreps.actors import ActorMention, country_name, find_actors
+from sitreps.actors import ActorMention, country_name, country_of_actors, find_actors
 from sitreps.events.claims import (
     ANAPHORA,
     UNVERIFIED,
@@ -24,6 +24,8 @@ from sitreps.events.claims import (
     disputes_previous,
     mark_contested,
     modality_of,
+    names_the_perpetrator,
+    perpetrated_by,
 )
 from sitreps.events.codebook import Codebook, SubEventType, TriggerMatch, load_codebook
 from sitreps.events.context import (
@@ -35,7 +37,7 @@ from sitreps.events.context import (
     token_at,
 )
 from sitreps.events.fatalities import count_fatalities
-from sitreps.events.roles import find_roles
+from sitreps.events.roles import find_roles, named_by_reference
 from sitreps.events.strategic import (
     deciding_body,
     is_strategic,
@@ -143,6 +145,8 @@ def code_article(
             events[-1] = events[-1].model_copy(update={"modality": Modality.CLAIMED})
         if events and claims_responsibility(sentence.text):
             events[-1] = claimed_by(events[-1], sentence)
+        elif events and names_the_perpetrator(sentence.text):
+            events[-1] = perpetrated_by(events[-1], sentence)
         coded = _code_sentence(ctx, sentence, codebook, events[-1] if events else None)
         if events and _toll_of_previous(events[-1], coded, sentence, ctx):
             events[-1] = _with_toll(events[-1], coded[0], sentence)
@@ -204,6 +208,7 @@ def _follow_up(sentence: str) -> bool:
         UNVERIFIED.search(sentence)
         or disputes_previous(sentence)
         or claims_responsibility(sentence)
+        or names_the_perpetrator(sentence)
     )
 
 
@@ -235,6 +240,7 @@ def _code_sentence(
         if modality is None:
             return []
     agent, target = find_roles(sentence, trigger)
+    agent = named_by_reference(ctx, sentence, agent)
     agent = deciding_body(codebook, sentence, trigger, ctx.geo.focus_country) or agent
     sub_type = _refine_sub_type(codebook, trigger, triggers, text, agent, target, sentence)
     inherited = _continues(previous, trigger, text)
@@ -274,6 +280,7 @@ def _code_sentence(
     events = []
     for location, location_evidence in locations or [(None, None)]:
         country = location.country if location else ctx.geo.focus_country
+        country = country or country_of_actors(sentence.actors)
         actor1, actor2 = _apply_conventions(
             sub_type,
             agent.to_actor(country) if agent else None,

@@ -55,8 +55,9 @@ def actor_at(sentence: SentenceContext, start: int, end: int) -> ActorMention | 
     overlapping = [a for a in sentence.actors if a.start < end and a.end > start]
     if not overlapping:
         return None
-    # "presumed JNIM militants": the named group, not the generic word, is the actor
-    return max(overlapping, key=lambda a: (SECTION_RANK[a.section], a.end - a.start))
+    # "presumed JNIM militants": the named group, not the generic word, is the actor;
+    # "JNIM and ISGS militants": of two named groups, the first
+    return max(overlapping, key=lambda a: (SECTION_RANK[a.section], -a.start))
 
 
 def token_at(doc: Doc, char: int) -> Token | None:
