@@ -9,8 +9,8 @@ everything else, in one place:
   for a transaction);
 - the schema version (`PRAGMA user_version`, or the `sitreps_schema` table) and how a
   migration's DDL is spelt (`REAL` → `DOUBLE PRECISION`, the JSON record as `JSONB`…);
-- case-insensitive `LIKE`, the order of results, serialising writers, streaming big reads and
-  query plans (for the tests).
+- word search (`text`, `actor`: FTS5 on SQLite, tsvector and GIN on PostgreSQL), the order
+  of results, serialising writers, streaming big reads and query plans (for the tests).
 """
 
 from __future__ import annotations
@@ -52,12 +52,85 @@ def redact(target: str | Path) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
 
 
+# -- word search --------------------------------------------------------------------------
+#
+# `text` (evidence sentences) and `actor` (actor1, actor2) match words, not substrings: every
+# word of the query must begin a word of the same sentence (or of the same actor name), in
+# any order and any case. A word is a run of letters and digits; the rest separates words.
+
+SEARCH_WORD = re.compile(r"[^\W_]+")
+
+# Migration 6 (sitreps.store): the word indexes. SQLite: FTS5 tables whose content is the
+# evidence and events rows themselves (only the index is stored), kept in step by triggers.
+SQLITE_WORD_INDEXES = """
+    CREATE VIRTUAL TABLE evidence_words USING fts5(
+        text, content='evidence', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 0');
+    CREATE TRIGGER evidence_words_insert AFTER INSERT ON evidence BEGIN
+        INSERT INTO evidence_words (rowid, text) VALUES (new.rowid, new.text);
+    END;
+    CREATE TRIGGER evidence_words_delete AFTER DELETE ON evidence BEGIN
+        INSERT INTO evidence_words (evidence_words, rowid, text)
+            VALUES ('delete', old.rowid, old.text);
+    END;
+    CREATE TRIGGER evidence_words_update AFTER UPDATE OF text ON evidence BEGIN
+        INSERT INTO evidence_words (evidence_words, rowid, text)
+            VALUES ('delete', old.rowid, old.text);
+        INSERT INTO evidence_words (rowid, text) VALUES (new.rowid, new.text);
+    END;
+    INSERT INTO evidence_words (evidence_words) VALUES ('rebuild');
+    CREATE VIRTUAL TABLE actor_words USING fts5(
+        actor1, actor2, content='events', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 0');
+    CREATE TRIGGER actor_words_insert AFTER INSERT ON events BEGIN
+        INSERT INTO actor_words (rowid, actor1, actor2)
+            VALUES (new.rowid, new.actor1, new.actor2);
+    END;
+    CREATE TRIGGER actor_words_delete AFTER DELETE ON events BEGIN
+        INSERT INTO actor_words (actor_words, rowid, actor1, actor2)
+            VALUES ('delete', old.rowid, old.actor1, old.actor2);
+    END;
+    CREATE TRIGGER actor_words_update AFTER UPDATE OF actor1, actor2 ON events BEGIN
+        INSERT INTO actor_words (actor_words, rowid, actor1, actor2)
+            VALUES ('delete', old.rowid, old.actor1, old.actor2);
+        INSERT INTO actor_words (rowid, actor1, actor2)
+            VALUES (new.rowid, new.actor1, new.actor2);
+    END;
+    INSERT INTO actor_words (actor_words) VALUES ('rebuild');
+"""
+# PostgreSQL: GIN indexes on the words of each column ('simple': no stemming, no stop words;
+# letters are lowered by the database's locale). The queries repeat these expressions.
+POSTGRES_WORD_INDEXES = """
+    CREATE INDEX evidence_words ON evidence USING GIN (to_tsvector('simple', text));
+    CREATE INDEX events_actor1_words ON events USING GIN (to_tsvector('simple', actor1));
+    CREATE INDEX events_actor2_words ON events USING GIN (to_tsvector('simple', actor2));
+"""
+
+
+def search_words(text: str) -> list[str]:
+    """The words a `text` or `actor` search looks for (letters and digits; no others)."""
+    return SEARCH_WORD.findall(text)
+
+
 class Dialect:
     """SQLite's behaviour; PostgresDialect overrides what PostgreSQL does differently."""
 
     name = "sqlite"
-    like = "LIKE"  # SQLite's LIKE ignores the case of ASCII letters
     newest_first = "date DESC, id"  # NULLs sort last in SQLite's DESC
+
+    def evidence_match(self, words: Sequence[str]) -> tuple[str, list]:
+        """SQL (on `events`) for: one evidence sentence has every word (as a word's start)."""
+        sql = (
+            "events.id IN (SELECT event_id FROM evidence WHERE rowid IN "
+            "(SELECT rowid FROM evidence_words WHERE evidence_words MATCH ?))"
+        )
+        return sql, [_fts_all(words)]
+
+    def actor_match(self, words: Sequence[str]) -> tuple[str, list]:
+        """SQL (on `events`) for: actor1's or actor2's name has every word."""
+        every = _fts_all(words)
+        query = f"(actor1 : ({every})) OR (actor2 : ({every}))"
+        return "events.rowid IN (SELECT rowid FROM actor_words WHERE actor_words MATCH ?)", [query]
 
     def connect(self, target: str | Path) -> Any:
         conn = sqlite3.connect(Path(target), timeout=30)
@@ -112,12 +185,25 @@ _WRITE_LOCK = 0x5174_0002
 
 class PostgresDialect(Dialect):
     name = "postgresql"
-    like = "ILIKE"
     # PostgreSQL puts NULLs first in DESC; "C" orders ids byte-wise, as SQLite does
     newest_first = 'date DESC NULLS LAST, id COLLATE "C"'
 
     def connect(self, target: str | Path) -> PgConnection:
         return PgConnection(str(target))
+
+    def evidence_match(self, words: Sequence[str]) -> tuple[str, list]:
+        sql = (
+            "events.id IN (SELECT event_id FROM evidence "
+            "WHERE to_tsvector('simple', text) @@ to_tsquery('simple', ?))"
+        )
+        return sql, [_tsquery_all(words)]
+
+    def actor_match(self, words: Sequence[str]) -> tuple[str, list]:
+        sql = (
+            "(to_tsvector('simple', actor1) @@ to_tsquery('simple', ?) "
+            "OR to_tsvector('simple', actor2) @@ to_tsquery('simple', ?))"
+        )
+        return sql, [_tsquery_all(words)] * 2
 
     def ddl(self, migration: Migration) -> str:
         if not isinstance(migration, str):
@@ -155,6 +241,16 @@ class PostgresDialect(Dialect):
     def plan(self, conn: PgConnection, sql: str, params: Sequence) -> str:
         rows = conn.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in rows)
+
+
+def _fts_all(words: Sequence[str]) -> str:
+    """An FTS5 query: every word, each as a prefix (quoted: a word is never an operator)."""
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _tsquery_all(words: Sequence[str]) -> str:
+    """A tsquery text: every word, each as a prefix (the words hold no quote or operator)."""
+    return " & ".join(f"'{word}':*" for word in words)
 
 
 SQLITE = Dialect()

@@ -24,7 +24,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from sitreps.dialects import (
+    POSTGRES_WORD_INDEXES,
     SQLITE,
+    SQLITE_WORD_INDEXES,
     Dialect,
     Migration,
     StoreError,
@@ -32,6 +34,7 @@ from sitreps.dialects import (
     dialect_of,
     is_database_url,
     redact,
+    search_words,
 )
 from sitreps.link import (
     compatible_event_types,
@@ -175,6 +178,11 @@ MIGRATIONS: list[Migration] = [
     DROP INDEX IF EXISTS events_country_date;
     DROP INDEX IF EXISTS events_lat_lon;
     """,
+    # 6: word search in the evidence sentences (`text`) and the actor names (`actor`), from a
+    # full-text index rather than a scan of every row. SQLite: FTS5 tables over the rows
+    # (external content), kept in step by triggers; PostgreSQL: GIN indexes on tsvectors.
+    # Both split on what is not a letter or digit and ignore case (sitreps.dialects).
+    {"sqlite": SQLITE_WORD_INDEXES, "postgresql": POSTGRES_WORD_INDEXES},
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -196,7 +204,9 @@ class EventFilter:
     `event_type` matches an ACLED event type or sub-event type, `sub_event_type` a sub-event
     type only (both case-insensitive, checked against the codebook); `country` is an ISO2 code
     or a country name; `since`/`until` are inclusive ISO dates (YYYY, YYYY-MM or YYYY-MM-DD);
-    `text` is searched in the evidence sentences; `near` is (lat, lon, km); `bbox` is a map
+    `text` and `actor` are word searches: every word must begin a word of one evidence
+    sentence (`text`) or of the actor1 or actor2 name (`actor`), in any order and any case
+    (punctuation only separates words); `near` is (lat, lon, km); `bbox` is a map
     view, (south, west, north, east) in degrees (west > east crosses the antimeridian).
     """
 
@@ -222,8 +232,8 @@ class EventFilter:
             "until": _check_date("until", self.until, start=False),
             "event_type": _check_type("event_type", self.event_type, sub_only=False),
             "sub_event_type": _check_type("sub_event_type", self.sub_event_type, sub_only=True),
-            "actor": _check_text("actor", self.actor),
-            "text": _check_text("text", self.text),
+            "actor": _check_words("actor", self.actor),
+            "text": _check_words("text", self.text),
             "near": _check_near(self.near),
             "bbox": _check_bbox(self.bbox),
             "min_fatalities": _check_number("min_fatalities", self.min_fatalities, int, 0, None),
@@ -246,6 +256,14 @@ def _check_text(name: str, value: str | None) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise FilterError(name, "must be non-empty text")
     return value.strip()
+
+
+def _check_words(name: str, value: str | None) -> str | None:
+    """Text to search for: it needs a word (letters or digits), the rest only separates."""
+    value = _check_text(name, value)
+    if value is not None and not search_words(value):
+        raise FilterError(name, f"{value!r} has no word to search for (letters or digits)")
+    return value
 
 
 def _check_country(value: str | None) -> str | None:
@@ -832,15 +850,13 @@ def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
         sql.append("sub_event_type = ?")
         params.append(flt.sub_event_type)
     if flt.actor:
-        like = dialect.like
-        sql.append(f"(actor1 {like} ? ESCAPE '\\' OR actor2 {like} ? ESCAPE '\\')")
-        params += [_contains(flt.actor)] * 2
+        clause, values = dialect.actor_match(search_words(flt.actor))
+        sql.append(clause)
+        params += values
     if flt.text:
-        sql.append(
-            "EXISTS (SELECT 1 FROM evidence WHERE evidence.event_id = events.id "
-            f"AND evidence.text {dialect.like} ? ESCAPE '\\')"
-        )
-        params.append(_contains(flt.text))
+        clause, values = dialect.evidence_match(search_words(flt.text))
+        sql.append(clause)
+        params += values
     if flt.min_fatalities is not None:
         sql.append("fatalities >= ?")
         params.append(flt.min_fatalities)
@@ -859,12 +875,6 @@ def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
         sql.append("(lon >= ? OR lon <= ?)" if crosses else "lon BETWEEN ? AND ?")
         params += [west, east]
     return " AND ".join(sql), params
-
-
-def _contains(text: str) -> str:
-    """A LIKE pattern for a substring, with LIKE's own wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _bounding_box(lat: float, lon: float, km: float) -> tuple[str, list]:
