@@ -117,6 +117,17 @@ class Dialect:
 
     name = "sqlite"
     newest_first = "date DESC, id"  # NULLs sort last in SQLite's DESC
+    by_id = "id"  # ties broken by id, byte-wise
+
+    def order(self, expression: str, descending: bool) -> str:
+        """ORDER BY text for one expression, rows without a value last either way."""
+        return f"{expression} DESC" if descending else f"{expression} ASC NULLS LAST"
+
+    def distance_km(self, lat: float, lon: float) -> tuple[str, list]:
+        """SQL for the great-circle distance from each event to a point (NULL if unplaced).
+
+        SQLite: `sitreps_km`, a Python function the server registers on its connections."""
+        return "sitreps_km(lat, lon, ?, ?)", [lat, lon]
 
     def evidence_match(self, words: Sequence[str]) -> tuple[str, list]:
         """SQL (on `events`) for: one evidence sentence has every word (as a word's start)."""
@@ -187,6 +198,18 @@ class PostgresDialect(Dialect):
     name = "postgresql"
     # PostgreSQL puts NULLs first in DESC; "C" orders ids byte-wise, as SQLite does
     newest_first = 'date DESC NULLS LAST, id COLLATE "C"'
+    by_id = 'id COLLATE "C"'
+
+    def order(self, expression: str, descending: bool) -> str:
+        return f"{expression} {'DESC' if descending else 'ASC'} NULLS LAST"
+
+    def distance_km(self, lat: float, lon: float) -> tuple[str, list]:
+        # haversine, as sitreps.geo.resolve.distance_km computes it
+        sql = (
+            "2 * 6371.0 * asin(least(1.0, sqrt(power(sin(radians(? - lat) / 2), 2) "
+            "+ cos(radians(lat)) * cos(radians(?)) * power(sin(radians(? - lon) / 2), 2))))"
+        )
+        return sql, [lat, lat, lon]
 
     def connect(self, target: str | Path) -> PgConnection:
         return PgConnection(str(target))
