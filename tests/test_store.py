@@ -284,6 +284,29 @@ def test_a_version_1_database_is_upgraded(tmp_path):
         assert "events_lat_lon" not in names  # replaced by migration 5
 
 
+def test_map_views_find_what_is_inside_them(store):
+    places = [("e1", 34.73, 36.71), ("e2", -16.5, 179.8), ("e3", -16.9, -179.9),
+              ("e4", 0.0, 0.0), ("e5", -90.0, -180.0), ("e6", 89.99, 180.0)]  # fmt: skip
+    store.save_article(_article("a1"), [
+        _event("a1", event_id=i, place=i, lat=lat, lon=lon) for i, lat, lon in places
+    ])  # fmt: skip
+
+    def found(*box):
+        over_all_time = sorted(e.id for e in store.events(EventFilter(bbox=box)))
+        over_dates = store.events(EventFilter(bbox=box, since="2019", until="2019"))
+        assert sorted(e.id for e in over_dates) == over_all_time  # by 1° cells
+        return over_all_time
+
+    assert found(34.7, 36.7, 34.8, 36.8) == ["e1"]
+    assert found(-17, 179, -16, -179) == ["e2", "e3"]  # across the antimeridian
+    assert found(-17, 179.85, -16, -179.85) == ["e3"]
+    assert found(-0.5, -0.5, 0.5, 0.5) == ["e4"] and found(0, 0, 0, 0) == ["e4"]
+    assert found(-90, -180, -89, -179) == ["e5"] and found(89, 179, 90, 180) == ["e6"]
+    assert found(-90, -180, 90, 180) == ["e1", "e2", "e3", "e4", "e5", "e6"]
+    assert [e.id for e in store.events(EventFilter(near=(-16.5, 179.8, 5)))] == ["e2"]
+    assert [e.id for e in store.events(EventFilter(near=(0.1, 0.1, 30), since="2019"))] == ["e4"]
+
+
 def test_a_version_5_database_gets_its_word_indexes(tmp_path):
     path = tmp_path / "v5.db"
     conn = sqlite3.connect(path)
@@ -332,6 +355,10 @@ def test_word_search_follows_every_change(store):
         (EventFilter(min_fatalities=100), "events_fatalities"),
         (EventFilter(near=(34.7, 36.7, 10)), "events_box"),
         (EventFilter(bbox=(34, 36, 35, 37)), "events_box"),
+        # a map view over dates seeks the 1° cells it touches (schema 6)
+        (EventFilter(bbox=(34, 36, 35, 37), since="2019-10", until="2019-12"), "events_cell"),
+        (EventFilter(near=(34.7, 36.7, 10), since="2019-10"), "events_cell"),
+        (EventFilter(bbox=(0, 0, 40, 60), since="2019"), "events_box"),  # too many cells
         (EventFilter(text="market"), "evidence_words"),
         (EventFilter(actor="iraq"), "actor_words"),
     ],

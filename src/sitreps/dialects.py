@@ -54,31 +54,43 @@ def redact(target: str | Path) -> str:
 
 # -- word search --------------------------------------------------------------------------
 #
-# `text` (evidence sentences) and `actor` (actor1, actor2) match words, not substrings: every
-# word of the query must begin a word of the same sentence (or of the same actor name), in
-# any order and any case. A word is a run of letters and digits; the rest separates words.
+# `text` (the evidence) and `actor` (actor1, actor2) match words, not substrings: every word
+# of the query must begin a word of the event's evidence sentences (or of one actor's name),
+# in any order and any case. A word is a run of letters and digits; the rest separates words.
 
 SEARCH_WORD = re.compile(r"[^\W_]+")
 
-# Migration 6 (sitreps.store): the word indexes. SQLite: FTS5 tables whose content is the
-# evidence and events rows themselves (only the index is stored), kept in step by triggers.
-SQLITE_WORD_INDEXES = """
+# Migration 6 (sitreps.store): the word indexes, and the map cells.
+# SQLite: FTS5 tables whose rowid is the event's: `evidence_words` holds each event's evidence
+# sentences (a row per event, so that a filter on other columns tests a row against the match
+# list, never looks up every matching sentence), kept in step by triggers on `evidence` and
+# `events`; `actor_words` indexes the actor columns of `events` in place (external content).
+# Both databases: an index on each event's 1° cell (`Dialect.map_cell`), then its date, for a
+# map view over dates (a lat/lon box reads whole bands of latitude otherwise).
+_EVENT_EVIDENCE = """
+        SELECT rowid, (SELECT group_concat(text, char(10)) FROM evidence WHERE event_id = {id})
+        FROM events WHERE id = {id} AND EXISTS (SELECT 1 FROM evidence WHERE event_id = {id})"""
+SQLITE_WORD_INDEXES = f"""
     CREATE VIRTUAL TABLE evidence_words USING fts5(
-        text, content='evidence', content_rowid='rowid',
-        tokenize='unicode61 remove_diacritics 0');
+        text, tokenize='unicode61 remove_diacritics 0');
     CREATE TRIGGER evidence_words_insert AFTER INSERT ON evidence BEGIN
-        INSERT INTO evidence_words (rowid, text) VALUES (new.rowid, new.text);
+        INSERT OR REPLACE INTO evidence_words (rowid, text) {_EVENT_EVIDENCE.format(id="new.event_id")};
     END;
     CREATE TRIGGER evidence_words_delete AFTER DELETE ON evidence BEGIN
-        INSERT INTO evidence_words (evidence_words, rowid, text)
-            VALUES ('delete', old.rowid, old.text);
+        DELETE FROM evidence_words WHERE rowid = (SELECT rowid FROM events WHERE id = old.event_id);
+        INSERT INTO evidence_words (rowid, text) {_EVENT_EVIDENCE.format(id="old.event_id")};
     END;
-    CREATE TRIGGER evidence_words_update AFTER UPDATE OF text ON evidence BEGIN
-        INSERT INTO evidence_words (evidence_words, rowid, text)
-            VALUES ('delete', old.rowid, old.text);
-        INSERT INTO evidence_words (rowid, text) VALUES (new.rowid, new.text);
+    CREATE TRIGGER evidence_words_update AFTER UPDATE OF event_id, text ON evidence BEGIN
+        DELETE FROM evidence_words WHERE rowid = (SELECT rowid FROM events WHERE id = old.event_id);
+        INSERT INTO evidence_words (rowid, text) {_EVENT_EVIDENCE.format(id="old.event_id")};
+        INSERT OR REPLACE INTO evidence_words (rowid, text) {_EVENT_EVIDENCE.format(id="new.event_id")};
     END;
-    INSERT INTO evidence_words (evidence_words) VALUES ('rebuild');
+    CREATE TRIGGER evidence_words_event_delete AFTER DELETE ON events BEGIN
+        DELETE FROM evidence_words WHERE rowid = old.rowid;
+    END;
+    INSERT INTO evidence_words (rowid, text)
+        SELECT events.rowid, group_concat(evidence.text, char(10))
+        FROM events JOIN evidence ON evidence.event_id = events.id GROUP BY events.rowid;
     CREATE VIRTUAL TABLE actor_words USING fts5(
         actor1, actor2, content='events', content_rowid='rowid',
         tokenize='unicode61 remove_diacritics 0');
@@ -97,13 +109,20 @@ SQLITE_WORD_INDEXES = """
             VALUES (new.rowid, new.actor1, new.actor2);
     END;
     INSERT INTO actor_words (actor_words) VALUES ('rebuild');
+    CREATE INDEX events_cell ON events(
+        (CAST(lat + 90 AS INTEGER) * 360 + CAST(lon + 180 AS INTEGER)), date, lat, lon, id);
 """
-# PostgreSQL: GIN indexes on the words of each column ('simple': no stemming, no stop words;
-# letters are lowered by the database's locale). The queries repeat these expressions.
-POSTGRES_WORD_INDEXES = """
-    CREATE INDEX evidence_words ON evidence USING GIN (to_tsvector('simple', text));
+# PostgreSQL: GIN indexes on the words of the actor columns and of the evidence texts in the
+# JSONB record ('simple': no stemming, no stop words; letters are lowered by the database's
+# locale). The queries repeat these expressions.
+_PG_EVIDENCE_WORDS = "to_tsvector('simple', jsonb_path_query_array(record, '$.evidence[*].text'))"
+POSTGRES_WORD_INDEXES = f"""
+    CREATE INDEX events_evidence_words ON events USING GIN ({_PG_EVIDENCE_WORDS});
     CREATE INDEX events_actor1_words ON events USING GIN (to_tsvector('simple', actor1));
     CREATE INDEX events_actor2_words ON events USING GIN (to_tsvector('simple', actor2));
+    CREATE INDEX events_cell ON events(
+        (CAST(floor(lat + 90) AS INTEGER) * 360 + CAST(floor(lon + 180) AS INTEGER)),
+        date, lat, lon, id);
 """
 
 
@@ -118,6 +137,9 @@ class Dialect:
     name = "sqlite"
     newest_first = "date DESC, id"  # NULLs sort last in SQLite's DESC
     by_id = "id"  # ties broken by id, byte-wise
+    # the 1° map cell of an event: the expression of index `events_cell` (migration 6);
+    # CAST truncates, which floors here (the operands are never negative)
+    map_cell = "(CAST(lat + 90 AS INTEGER) * 360 + CAST(lon + 180 AS INTEGER))"
 
     def order(self, expression: str, descending: bool) -> str:
         """ORDER BY text for one expression, rows without a value last either way."""
@@ -130,11 +152,8 @@ class Dialect:
         return "sitreps_km(lat, lon, ?, ?)", [lat, lon]
 
     def evidence_match(self, words: Sequence[str]) -> tuple[str, list]:
-        """SQL (on `events`) for: one evidence sentence has every word (as a word's start)."""
-        sql = (
-            "events.id IN (SELECT event_id FROM evidence WHERE rowid IN "
-            "(SELECT rowid FROM evidence_words WHERE evidence_words MATCH ?))"
-        )
+        """SQL (on `events`) for: the event's evidence has every word (as a word's start)."""
+        sql = "events.rowid IN (SELECT rowid FROM evidence_words WHERE evidence_words MATCH ?)"
         return sql, [_fts_all(words)]
 
     def actor_match(self, words: Sequence[str]) -> tuple[str, list]:
@@ -199,6 +218,7 @@ class PostgresDialect(Dialect):
     # PostgreSQL puts NULLs first in DESC; "C" orders ids byte-wise, as SQLite does
     newest_first = 'date DESC NULLS LAST, id COLLATE "C"'
     by_id = 'id COLLATE "C"'
+    map_cell = "(CAST(floor(lat + 90) AS INTEGER) * 360 + CAST(floor(lon + 180) AS INTEGER))"
 
     def order(self, expression: str, descending: bool) -> str:
         return f"{expression} {'DESC' if descending else 'ASC'} NULLS LAST"
@@ -215,11 +235,7 @@ class PostgresDialect(Dialect):
         return PgConnection(str(target))
 
     def evidence_match(self, words: Sequence[str]) -> tuple[str, list]:
-        sql = (
-            "events.id IN (SELECT event_id FROM evidence "
-            "WHERE to_tsvector('simple', text) @@ to_tsquery('simple', ?))"
-        )
-        return sql, [_tsquery_all(words)]
+        return f"{_PG_EVIDENCE_WORDS} @@ to_tsquery('simple', ?)", [_tsquery_all(words)]
 
     def actor_match(self, words: Sequence[str]) -> tuple[str, list]:
         sql = (

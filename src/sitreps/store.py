@@ -181,7 +181,8 @@ MIGRATIONS: list[Migration] = [
     # 6: word search in the evidence sentences (`text`) and the actor names (`actor`), from a
     # full-text index rather than a scan of every row. SQLite: FTS5 tables over the rows
     # (external content), kept in step by triggers; PostgreSQL: GIN indexes on tsvectors.
-    # Both split on what is not a letter or digit and ignore case (sitreps.dialects).
+    # Both split on what is not a letter or digit and ignore case (sitreps.dialects). And a
+    # map view over dates: an index on the 1° cell of each event, then its date.
     {"sqlite": SQLITE_WORD_INDEXES, "postgresql": POSTGRES_WORD_INDEXES},
 ]
 
@@ -204,8 +205,8 @@ class EventFilter:
     `event_type` matches an ACLED event type or sub-event type, `sub_event_type` a sub-event
     type only (both case-insensitive, checked against the codebook); `country` is an ISO2 code
     or a country name; `since`/`until` are inclusive ISO dates (YYYY, YYYY-MM or YYYY-MM-DD);
-    `text` and `actor` are word searches: every word must begin a word of one evidence
-    sentence (`text`) or of the actor1 or actor2 name (`actor`), in any order and any case
+    `text` and `actor` are word searches: every word must begin a word of the event's
+    evidence (`text`) or of the actor1 or actor2 name (`actor`), in any order and any case
     (punctuation only separates words); `near` is (lat, lon, km); `bbox` is a map
     view, (south, west, north, east) in degrees (west > east crosses the antimeridian).
     """
@@ -867,6 +868,9 @@ def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
         box, box_params = _bounding_box(*flt.near)
         sql.append(box)
         params += box_params
+        if len(box_params) == 4 and (flt.since or flt.until):  # not across the antimeridian
+            south, north, west, east = box_params
+            _add_cells(sql, params, dialect, (south, west, north, east))
     if flt.bbox:
         south, west, north, east = flt.bbox
         sql.append("lat BETWEEN ? AND ?")
@@ -874,7 +878,37 @@ def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
         crosses = west > east  # the view spans the antimeridian
         sql.append("(lon >= ? OR lon <= ?)" if crosses else "lon BETWEEN ? AND ?")
         params += [west, east]
+        if flt.since or flt.until:
+            _add_cells(sql, params, dialect, flt.bbox)
     return " AND ".join(sql), params
+
+
+# A map view over more 1° cells than this is read by latitude instead (a large view matches
+# much of the table anyway, and a long IN list costs more than it saves).
+MAX_CELLS = 150
+
+
+def _add_cells(
+    sql: list[str], params: list, dialect: Dialect, box: tuple[float, float, float, float]
+) -> None:
+    """Narrow a map view over dates to the 1° cells it touches (index `events_cell`,
+    migration 6), so that the index seeks each cell's dates instead of reading a whole band
+    of latitude. The exact latitude and longitude conditions stay. Without dates the view
+    reads `events_box` (latitude, longitude, date), which also gives the newest first."""
+    cells = map_cells(*box)
+    if cells and len(cells) <= MAX_CELLS:
+        sql.append(f"{dialect.map_cell} IN ({','.join('?' * len(cells))})")
+        params += cells
+
+
+def map_cells(south: float, west: float, north: float, east: float) -> list[int]:
+    """The 1° cells (numbered as `Dialect.map_cell` numbers them) a lat/lon box touches."""
+    rows = range(int(south + 90), int(north + 90) + 1)
+    if west <= east:
+        columns = list(range(int(west + 180), int(east + 180) + 1))
+    else:  # across the antimeridian
+        columns = list(range(int(west + 180), 361)) + list(range(0, int(east + 180) + 1))
+    return [row * 360 + column for row in rows for column in columns]
 
 
 def _bounding_box(lat: float, lon: float, km: float) -> tuple[str, list]:

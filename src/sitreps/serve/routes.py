@@ -69,7 +69,7 @@ def event_filter(
     event_type: Annotated[str | None, Query(alias="type", description="Event type or sub-event type.")] = None,
     sub_type: Annotated[str | None, Query(description="Sub-event type only.")] = None,
     actor: Annotated[str | None, Query(description="Words in the actor1 or actor2 name (word starts, any case).")] = None,
-    text: Annotated[str | None, Query(description="Words in one evidence sentence (word starts, any case).")] = None,
+    text: Annotated[str | None, Query(description="Words in the evidence sentences (word starts, any case).")] = None,
     near: Annotated[str | None, Query(description="LAT,LON,KM: within KM km of the point.")] = None,
     min_fatalities: Annotated[int | None, Query(description="A toll of at least N.")] = None,
     min_confidence: Annotated[float | None, Query(description="Confidence of at least X (0-1).")] = None,
