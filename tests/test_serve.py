@@ -521,3 +521,18 @@ def test_sitreps_serve_command(db_path, tmp_path):
         server.terminate()
         server.wait(timeout=20)
     assert "ingest enabled" in server.stderr.read()
+
+
+@pytest.mark.parametrize("common", [1, 10**9])
+def test_a_lone_word_search_pages_like_the_cli(client, store, monkeypatch, common):
+    """Counted from the word index, read in order (common words) or by the matches."""
+    from sitreps.serve import queries
+
+    monkeypatch.setattr(queries, "COMMON_WORDS", common)
+    for params in ({"text": "killed"}, {"actor": "military"}, {"text": "KILL", "limit": 2}):
+        kw = {k: v for k, v in params.items() if k != "limit"}
+        expected = [e.id for e in store.events(EventFilter(**kw))]
+        assert expected, params
+        page = client.get("/api/events", params={"limit": 1000, **params}).json()
+        assert page["total"] == len(expected)
+        assert ids(page["events"]) == expected[: params.get("limit", 1000)]

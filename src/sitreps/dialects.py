@@ -151,16 +151,32 @@ class Dialect:
         SQLite: `sitreps_km`, a Python function the server registers on its connections."""
         return "sitreps_km(lat, lon, ?, ?)", [lat, lon]
 
-    def evidence_match(self, words: Sequence[str]) -> tuple[str, list]:
-        """SQL (on `events`) for: the event's evidence has every word (as a word's start)."""
-        sql = "events.rowid IN (SELECT rowid FROM evidence_words WHERE evidence_words MATCH ?)"
+    def evidence_match(self, words: Sequence[str], test_only: bool = False) -> tuple[str, list]:
+        """SQL (on `events`) for: the event's evidence has every word (as a word's start).
+
+        `test_only`: other conditions select the rows (an index narrows them), the match
+        list only tests them; otherwise the matches are the rows to read."""
+        sql = f"{_rowid(test_only)} IN (SELECT rowid FROM evidence_words WHERE evidence_words MATCH ?)"
         return sql, [_fts_all(words)]
 
-    def actor_match(self, words: Sequence[str]) -> tuple[str, list]:
+    def count_matches(self, conn: Any, text: str | None, actor: str | None) -> int | None:
+        """How many events a lone word search matches, from its index alone (None: unknown).
+
+        SQLite: the full-text tables have a row per event, so counting them is counting
+        events, without reading a row of `events`."""
+        if bool(text) == bool(actor):
+            return None
+        if text:
+            table, query = "evidence_words", _fts_all(search_words(text))
+        else:
+            table, query = "actor_words", _fts_actor(search_words(actor or ""))
+        sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
+        return conn.execute(sql, [query]).fetchone()[0]
+
+    def actor_match(self, words: Sequence[str], test_only: bool = False) -> tuple[str, list]:
         """SQL (on `events`) for: actor1's or actor2's name has every word."""
-        every = _fts_all(words)
-        query = f"(actor1 : ({every})) OR (actor2 : ({every}))"
-        return "events.rowid IN (SELECT rowid FROM actor_words WHERE actor_words MATCH ?)", [query]
+        sql = f"{_rowid(test_only)} IN (SELECT rowid FROM actor_words WHERE actor_words MATCH ?)"
+        return sql, [_fts_actor(words)]
 
     def connect(self, target: str | Path) -> Any:
         conn = sqlite3.connect(Path(target), timeout=30)
@@ -234,10 +250,14 @@ class PostgresDialect(Dialect):
     def connect(self, target: str | Path) -> PgConnection:
         return PgConnection(str(target))
 
-    def evidence_match(self, words: Sequence[str]) -> tuple[str, list]:
+    def count_matches(self, conn: Any, text: str | None, actor: str | None) -> int | None:
+        return None  # the GIN index does not count rows; the planner does well enough
+
+    def evidence_match(self, words: Sequence[str], test_only: bool = False) -> tuple[str, list]:
+        # PostgreSQL's planner weighs the GIN index against the others itself
         return f"{_PG_EVIDENCE_WORDS} @@ to_tsquery('simple', ?)", [_tsquery_all(words)]
 
-    def actor_match(self, words: Sequence[str]) -> tuple[str, list]:
+    def actor_match(self, words: Sequence[str], test_only: bool = False) -> tuple[str, list]:
         sql = (
             "(to_tsvector('simple', actor1) @@ to_tsquery('simple', ?) "
             "OR to_tsvector('simple', actor2) @@ to_tsquery('simple', ?))"
@@ -282,9 +302,21 @@ class PostgresDialect(Dialect):
         return "\n".join(row[0] for row in rows)
 
 
+def _rowid(test_only: bool) -> str:
+    # SQLite cannot tell how many rows a full-text match gives, and reads the matches first
+    # if it may: `+` keeps it from looking the rows up by the match list's rowids
+    return "+events.rowid" if test_only else "events.rowid"
+
+
 def _fts_all(words: Sequence[str]) -> str:
     """An FTS5 query: every word, each as a prefix (quoted: a word is never an operator)."""
     return " ".join(f'"{word}"*' for word in words)
+
+
+def _fts_actor(words: Sequence[str]) -> str:
+    """An FTS5 query: every word in actor1, or every word in actor2."""
+    every = _fts_all(words)
+    return f"(actor1 : ({every})) OR (actor2 : ({every}))"
 
 
 def _tsquery_all(words: Sequence[str]) -> str:

@@ -827,8 +827,18 @@ class Store:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
-    """The SQL condition for a filter; every value is a bound parameter."""
+# Filters an index narrows to a small share of the events (see the migrations).
+_NARROWING = ("country", "admin1", "since", "until", "event_type", "sub_event_type", "near",
+              "bbox")  # fmt: skip
+
+
+def _where(
+    flt: EventFilter, dialect: Dialect = SQLITE, *, words_test_only: bool | None = None
+) -> tuple[str, list]:
+    """The SQL condition for a filter; every value is a bound parameter.
+
+    `words_test_only` says whether a word search only tests the rows other conditions
+    select (see `Dialect.evidence_match`); by default, when a filter an index narrows is set."""
     sql: list[str] = ["1=1"]
     params: list = []
     if flt.country:
@@ -850,12 +860,16 @@ def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
     if flt.sub_event_type:
         sql.append("sub_event_type = ?")
         params.append(flt.sub_event_type)
+    # with a filter an index narrows, a word search only tests the rows it leaves
+    narrowed = any(getattr(flt, name) for name in _NARROWING)
+    if words_test_only is not None:
+        narrowed = words_test_only
     if flt.actor:
-        clause, values = dialect.actor_match(search_words(flt.actor))
+        clause, values = dialect.actor_match(search_words(flt.actor), test_only=narrowed)
         sql.append(clause)
         params += values
     if flt.text:
-        clause, values = dialect.evidence_match(search_words(flt.text))
+        clause, values = dialect.evidence_match(search_words(flt.text), test_only=narrowed)
         sql.append(clause)
         params += values
     if flt.min_fatalities is not None:

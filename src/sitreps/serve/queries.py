@@ -51,9 +51,11 @@ class Page:
     descending: bool = True
 
 
-def condition(flt: EventFilter, dialect: Dialect) -> tuple[str, list]:
+def condition(
+    flt: EventFilter, dialect: Dialect, words_test_only: bool | None = None
+) -> tuple[str, list]:
     """The SQL condition for a filter, the exact `near` distance included."""
-    where, params = _where(flt, dialect)
+    where, params = _where(flt, dialect, words_test_only=words_test_only)
     if flt.near:
         lat, lon, km = flt.near
         distance, distance_params = dialect.distance_km(lat, lon)
@@ -70,8 +72,10 @@ def _order_by(page: Page, dialect: Dialect) -> str:
 def events_page(conn: Connection, flt: EventFilter, page: Page) -> str:
     """A page of events as JSON: {"total", "limit", "offset", "events": [event records]}."""
     dialect = dialect_of(conn)
-    where, params = condition(flt, dialect)
-    total = conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+    total, words_test_only = _lone_word_search(conn, dialect, flt)
+    where, params = condition(flt, dialect, words_test_only)
+    if total is None:
+        total = conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
     rows = conn.execute(
         f"SELECT record FROM events WHERE {where} ORDER BY {_order_by(page, dialect)} "
         "LIMIT ? OFFSET ?",
@@ -79,6 +83,23 @@ def events_page(conn: Connection, flt: EventFilter, page: Page) -> str:
     )
     records = ",".join(row[0] for row in rows)
     return f'{{"total":{total},"limit":{page.limit},"offset":{page.offset},"events":[{records}]}}'
+
+
+# A lone word search matching at least this many events reads a page in sort order, testing
+# each row against the matches (it soon finds a page); fewer are read by the match list.
+COMMON_WORDS = 5000
+
+
+def _lone_word_search(
+    conn: Connection, dialect: Dialect, flt: EventFilter
+) -> tuple[int | None, bool | None]:
+    """(the number of matches, whether to only test rows) when the filter is a lone word
+    search whose matches the index counts; (None, None) otherwise."""
+    others = [name for name in EventFilter.field_names() if name not in ("text", "actor", "limit")]
+    if any(getattr(flt, name) is not None for name in others):
+        return None, None
+    total = dialect.count_matches(conn, flt.text, flt.actor)
+    return total, None if total is None else total >= COMMON_WORDS
 
 
 def event_record(conn: Connection, event_id: str) -> str | None:
