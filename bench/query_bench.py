@@ -373,17 +373,29 @@ QUERIES = [
 ]  # fmt: skip
 
 
-def measure(store: Store, query: Query, repeat: int, generator: Generator) -> list[float]:
+@dataclass
+class Timings:
+    """Milliseconds per run: wall clock, and this process's CPU time (user + system).
+
+    On SQLite the CPU time is the query's own work, whatever else loads the machine; on
+    PostgreSQL the server's work is in another process, so only the wall clock counts there."""
+
+    wall: list[float]
+    cpu: list[float]
+
+
+def measure(store: Store, query: Query, repeat: int, generator: Generator) -> Timings:
     params = Params(generator)
     for _ in range(3):  # warm-up: caches, plans
         query.run(store, params)
     params = Params(generator, seed=8)
-    times = []
+    timings = Timings([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         query.run(store, params)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+        timings.cpu.append((time.process_time() - start_cpu) * 1000)
+        timings.wall.append((time.perf_counter() - start) * 1000)
+    return timings
 
 
 def p95(times: list[float]) -> float:
@@ -436,6 +448,8 @@ def main() -> None:
     parser.add_argument("--no-append", action="store_true", help="do not write the report")
     args = parser.parse_args()
 
+    print("load average (1, 5, 15 min) at the start: "
+          + ", ".join(f"{x:.1f}" for x in os.getloadavg()), file=sys.stderr)  # fmt: skip
     generator = Generator()
     _check_records(generator)
     tmp = tempfile.TemporaryDirectory(prefix="sitreps-qbench-")
@@ -447,7 +461,7 @@ def main() -> None:
         backends.append(("PostgreSQL", url, load_postgres))
     else:
         print(f"PostgreSQL left out: {why_not}", file=sys.stderr)
-    results: dict[str, dict[str, list[float]]] = {}
+    results: dict[str, dict[str, Timings]] = {}
     notes = []
     try:
         for name, target, load in backends:
@@ -461,27 +475,37 @@ def main() -> None:
                 for query in QUERIES:
                     results[name][query.name] = measure(store, query, args.repeat, generator)
                     times = results[name][query.name]
-                    print(f"  {query.name}: p50 {statistics.median(times):.1f} ms, "
-                          f"p95 {p95(times):.1f} ms", file=sys.stderr)  # fmt: skip
+                    print(f"  {query.name}: p50 {statistics.median(times.wall):.1f} ms, "
+                          f"p95 {p95(times.wall):.1f} ms, CPU p50 "
+                          f"{statistics.median(times.cpu):.1f} ms, p95 {p95(times.cpu):.1f} ms",
+                          file=sys.stderr)  # fmt: skip
     finally:
         if server is not None:
             server.stop()
         tmp.cleanup()
     table = format_table(results, args)
     print(table)
+    print(
+        "load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
     if not args.no_append:
         append_report(table, notes, args)
 
 
-def format_table(results: dict[str, dict[str, list[float]]], args) -> str:
+def format_table(results: dict[str, dict[str, Timings]], args) -> str:
     names = list(results)
-    header = "| query | " + " | ".join(f"{n} p50 ms | {n} p95 ms" for n in names) + " |"
-    lines = [header, "|---|" + "---:|" * (2 * len(names))]
+    columns = [f"{n} p50 ms | {n} p95 ms" for n in names]
+    if "SQLite" in results:
+        columns.insert(1, "SQLite CPU p50 ms | SQLite CPU p95 ms")
+    header = "| query | " + " | ".join(columns) + " |"
+    lines = [header, "|---|" + "---:|" * (2 * len(columns))]
     for query in QUERIES:
         cells = []
         for name in names:
             times = results[name][query.name]
-            cells += [f"{statistics.median(times):.1f}", f"{p95(times):.1f}"]
+            cells += [f"{statistics.median(times.wall):.1f}", f"{p95(times.wall):.1f}"]
+            if name == "SQLite":
+                cells += [f"{statistics.median(times.cpu):.1f}", f"{p95(times.cpu):.1f}"]
         label = f"**{query.name}**" if query.target else query.name
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -175,7 +175,12 @@ def test_new_filters(filled):
     assert ids(sub_event_type="shelling/artillery/missile attack") == ["e3"]
     assert ids(text="market") == ["e1"]
     assert ids(text="MARKET IN homs") == ["e1"]
-    assert ids(text="%") == []  # LIKE wildcards are taken literally
+    assert ids(text="homs jets") == ["e1"]  # words, in any order
+    assert ids(text="mark") == ["e1"]  # a word's start
+    assert ids(text="arket") == []  # not the middle of a word (a word search since schema 6)
+    assert ids(text="market, Aleppo") == []  # every word, in one sentence
+    assert ids(actor="iraq") == ["e3"]
+    assert ids(actor="forces IRA") == ["e3"]
     assert ids(min_fatalities=3) == ["e1", "e3"]
     assert ids(min_fatalities=4) == ["e3"]
     assert ids(min_confidence=0.6) == ["e1", "e3"]
@@ -202,6 +207,8 @@ def test_new_filters(filled):
         ("near", (34.0, 36.0, 0.0), "more than 0 km"),
         ("limit", 0, "at least 1"),
         ("text", "  ", "non-empty"),
+        ("text", "%_", "no word to search for"),
+        ("actor", "--", "no word to search for"),
     ],
 )
 def test_bad_filter_values_are_named(field, value, message):
@@ -277,6 +284,68 @@ def test_a_version_1_database_is_upgraded(tmp_path):
         assert "events_lat_lon" not in names  # replaced by migration 5
 
 
+def test_map_views_find_what_is_inside_them(store):
+    places = [("e1", 34.73, 36.71), ("e2", -16.5, 179.8), ("e3", -16.9, -179.9),
+              ("e4", 0.0, 0.0), ("e5", -90.0, -180.0), ("e6", 89.99, 180.0)]  # fmt: skip
+    store.save_article(_article("a1"), [
+        _event("a1", event_id=i, place=i, lat=lat, lon=lon) for i, lat, lon in places
+    ])  # fmt: skip
+
+    def found(*box):
+        over_all_time = sorted(e.id for e in store.events(EventFilter(bbox=box)))
+        over_dates = store.events(EventFilter(bbox=box, since="2019", until="2019"))
+        assert sorted(e.id for e in over_dates) == over_all_time  # by 1° cells
+        return over_all_time
+
+    assert found(34.7, 36.7, 34.8, 36.8) == ["e1"]
+    assert found(-17, 179, -16, -179) == ["e2", "e3"]  # across the antimeridian
+    assert found(-17, 179.85, -16, -179.85) == ["e3"]
+    assert found(-0.5, -0.5, 0.5, 0.5) == ["e4"] and found(0, 0, 0, 0) == ["e4"]
+    assert found(-90, -180, -89, -179) == ["e5"] and found(89, 179, 90, 180) == ["e6"]
+    assert found(-90, -180, 90, 180) == ["e1", "e2", "e3", "e4", "e5", "e6"]
+    assert [e.id for e in store.events(EventFilter(near=(-16.5, 179.8, 5)))] == ["e2"]
+    assert [e.id for e in store.events(EventFilter(near=(0.1, 0.1, 30), since="2019"))] == ["e4"]
+
+
+def test_a_version_5_database_gets_its_word_indexes(tmp_path):
+    path = tmp_path / "v5.db"
+    conn = sqlite3.connect(path)
+    for migration in MIGRATIONS[:5]:
+        if isinstance(migration, str):
+            conn.executescript(migration)
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute("INSERT INTO articles (id, text) VALUES ('a1', 'text')")
+    conn.execute(
+        "INSERT INTO events (id, article_id, event_type, sub_event_type, actor1, record) "
+        "VALUES ('e1', 'a1', 'Battles', 'Armed clash', 'Military Forces of Iraq', '{}')"
+    )
+    conn.execute("INSERT INTO evidence VALUES ('e1', 0, 9, 'Troops clashed near Mosul.', '')")
+    conn.commit()
+    conn.close()
+    with Store(path) as upgraded:  # the rows stored before are indexed by migration 6
+        where, params = _where(EventFilter(text="mosul", actor="forces"))
+        found = upgraded.conn.execute(f"SELECT id FROM events WHERE {where}", params)
+        assert [row["id"] for row in found] == ["e1"]
+
+
+def test_word_search_follows_every_change(store):
+    def found(**kw):
+        return [e.id for e in store.events(EventFilter(**kw))]
+
+    market = _with(_event("a1", event_id="e1", place="Homs", lat=34.73, lon=36.71),
+                   evidence=[Evidence(text="Jets hit a crowded market.", start=0, end=9)])  # fmt: skip
+    store.save_article(_article("a1"), [market])
+    assert found(text="crowded market") == ["e1"] and found(actor="russia") == ["e1"]
+    school = _with(market, evidence=[Evidence(text="Jets hit a school.", start=0, end=9)],
+                   actor1=Actor(name="Military Forces of Syria", country="SY",
+                                kind=ActorKind.STATE_FORCES, text="Syrian jets"))  # fmt: skip
+    store.save_article(_article("a1"), [school])  # the article coded again
+    assert found(text="market") == [] and found(text="school") == ["e1"]
+    assert found(actor="russia") == [] and found(actor="syria") == ["e1"]
+    store.save_article(_article("a1"), [])  # and again, with no event left
+    assert found(text="school") == [] and found(actor="syria") == []
+
+
 @pytest.mark.parametrize(
     ("flt", "index"),
     [
@@ -286,6 +355,12 @@ def test_a_version_1_database_is_upgraded(tmp_path):
         (EventFilter(min_fatalities=100), "events_fatalities"),
         (EventFilter(near=(34.7, 36.7, 10)), "events_box"),
         (EventFilter(bbox=(34, 36, 35, 37)), "events_box"),
+        # a map view over dates seeks the 1° cells it touches (schema 6)
+        (EventFilter(bbox=(34, 36, 35, 37), since="2019-10", until="2019-12"), "events_cell"),
+        (EventFilter(near=(34.7, 36.7, 10), since="2019-10"), "events_cell"),
+        (EventFilter(bbox=(0, 0, 40, 60), since="2019"), "events_box"),  # too many cells
+        (EventFilter(text="market"), "evidence_words"),
+        (EventFilter(actor="iraq"), "actor_words"),
     ],
 )
 def test_filters_use_an_index(store, flt, index):

@@ -7,10 +7,13 @@ option, never a traceback.
 from __future__ import annotations
 
 import csv
+import functools
+import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -32,30 +35,57 @@ from sitreps.cli import (
 )
 from sitreps.export import ExportFormat
 
+if TYPE_CHECKING:
+    from sitreps.store import EventFilter
+
 DbOption = typer.Option(DEFAULT_DB, "--db", help=DB_HELP)
-CountryOption = typer.Option(None, "--country", help="ISO 3166-1 alpha-2 code (or name).")
-Admin1Option = typer.Option(None, "--admin1", help="First-level region, e.g. 'Homs'.")
-SinceOption = typer.Option(None, "--since", help="Date, inclusive: YYYY-MM-DD, YYYY-MM, YYYY.")
-UntilOption = typer.Option(None, "--until", help="Date, inclusive: YYYY-MM-DD, YYYY-MM, YYYY.")
-TypeOption = typer.Option(None, "--type", help="Event type or sub-event type.")
-SubTypeOption = typer.Option(None, "--sub-type", help="Sub-event type, e.g. 'Air/drone strike'.")
-ActorOption = typer.Option(None, "--actor", help="Text in the actor1 or actor2 name.")
-TextOption = typer.Option(None, "--text", help="Text in the evidence sentences.")
-NearOption = typer.Option(None, "--near", help="LAT,LON,KM")
-MinFatalitiesOption = typer.Option(None, "--min-fatalities", help="At least N killed.")
-MinConfidenceOption = typer.Option(None, "--min-confidence", help="Confidence 0-1.")
-LimitOption = typer.Option(None, "--limit", help="At most N rows.")
 FormatOption = typer.Option(
     None, "--format", "-f", help="Default: table on a terminal, else jsonl."
 )
 
-# EventFilter field -> the option that sets it (for error messages)
-_OPTION_NAMES = {
-    "country": "--country", "admin1": "--admin1", "since": "--since", "until": "--until",
-    "event_type": "--type", "sub_event_type": "--sub-type", "actor": "--actor",
-    "text": "--text", "near": "--near", "min_fatalities": "--min-fatalities",
-    "min_confidence": "--min-confidence", "limit": "--limit",
+# The filters every query command takes, once: EventFilter field -> (type, option).
+FILTER_OPTIONS: dict[str, tuple[type, Any]] = {
+    "country": (str, typer.Option(None, "--country", help="ISO 3166-1 alpha-2 code (or name).")),
+    "admin1": (str, typer.Option(None, "--admin1", help="First-level region, e.g. 'Homs'.")),
+    "since": (str, typer.Option(None, "--since", help="Date, inclusive: YYYY-MM-DD, YYYY-MM, YYYY.")),
+    "until": (str, typer.Option(None, "--until", help="Date, inclusive: YYYY-MM-DD, YYYY-MM, YYYY.")),
+    "event_type": (str, typer.Option(None, "--type", help="Event type or sub-event type.")),
+    "sub_event_type": (str, typer.Option(None, "--sub-type", help="Sub-event type, e.g. 'Air/drone strike'.")),
+    "actor": (str, typer.Option(None, "--actor", help="Words in the actor1 or actor2 name (word starts, any case).")),
+    "text": (str, typer.Option(None, "--text", help="Words in the evidence sentences (word starts, any case).")),
+    "near": (str, typer.Option(None, "--near", help="LAT,LON,KM")),
+    "min_fatalities": (int, typer.Option(None, "--min-fatalities", help="At least N killed.")),
+    "min_confidence": (float, typer.Option(None, "--min-confidence", help="Confidence 0-1.")),
+    "limit": (int, typer.Option(None, "--limit", help="At most N rows.")),
 }  # fmt: skip
+
+
+def with_filters(command: Callable) -> Callable:
+    """The command with the filter options added; it gets them as one EventFilter, `flt`."""
+    signature = inspect.signature(command)
+    own = [_evaluated(p, command) for p in signature.parameters.values() if p.name != "flt"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=kind)
+        for name, (kind, option) in FILTER_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def run(**values: Any) -> Any:
+        filters = {name: values.pop(name) for name in FILTER_OPTIONS}
+        return command(flt=_filter(**filters), **values)
+
+    parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + added
+    run.__signature__ = signature.replace(parameters=parameters)  # what Typer reads
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run
+
+
+def _evaluated(parameter: inspect.Parameter, command: Callable) -> inspect.Parameter:
+    """The parameter with its annotation as a type (this module's annotations are text)."""
+    annotation = parameter.annotation
+    if isinstance(annotation, str):
+        annotation = eval(annotation, command.__globals__)  # noqa: S307 (our own source text)
+    return parameter.replace(annotation=annotation)
 
 
 def register(app: typer.Typer) -> None:
@@ -64,59 +94,33 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export)
 
 
-def events(
-    db: str = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
-    since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
-    sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
-    near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
-    min_confidence: float = MinConfidenceOption, limit: int = LimitOption,
-    fmt: OutputFormat = FormatOption,
-) -> None:  # fmt: skip
+@with_filters
+def events(flt: EventFilter, db: str = DbOption, fmt: OutputFormat = FormatOption) -> None:
     """Query the events in the database."""
-    flt = _filter(country=country, admin1=admin1, since=since, until=until,
-                  event_type=event_type, sub_event_type=sub_type, actor=actor, text=text,
-                  near=near, min_fatalities=min_fatalities, min_confidence=min_confidence,
-                  limit=limit)  # fmt: skip
     with _open(db) as store:
         found = store.events(flt)
     write_events(found, _default_format(fmt))
 
 
-def incidents(
-    db: str = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
-    since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
-    sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
-    near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
-    min_confidence: float = MinConfidenceOption, limit: int = LimitOption,
-    fmt: OutputFormat = FormatOption,
-) -> None:  # fmt: skip
+@with_filters
+def incidents(flt: EventFilter, db: str = DbOption, fmt: OutputFormat = FormatOption) -> None:
     """List incidents: one row per happening, its reports merged (a filter matches an
     incident when any of its reports matches)."""
-    flt = _filter(country=country, admin1=admin1, since=since, until=until,
-                  event_type=event_type, sub_event_type=sub_type, actor=actor, text=text,
-                  near=near, min_fatalities=min_fatalities, min_confidence=min_confidence,
-                  limit=limit)  # fmt: skip
     with _open(db) as store:
         found = store.incidents(flt)
     write_incidents(found, _default_format(fmt))
 
 
+@with_filters
 def export(
+    flt: EventFilter,
     export_format: ExportFormat = typer.Option(..., "--format", "-f", help="Export format."),
     output: Path = typer.Option(None, "--output", "-o", help="File (a directory for parquet). Default: standard output."),
-    db: str = DbOption, country: str = CountryOption, admin1: str = Admin1Option,
-    since: str = SinceOption, until: str = UntilOption, event_type: str = TypeOption,
-    sub_type: str = SubTypeOption, actor: str = ActorOption, text: str = TextOption,
-    near: str = NearOption, min_fatalities: int = MinFatalitiesOption,
-    min_confidence: float = MinConfidenceOption, limit: int = LimitOption,
+    db: str = DbOption,
 ) -> None:  # fmt: skip
     """Export events: ACLED-style CSV, GeoJSON, Parquet (partitioned by month) or JSONL."""
     from sitreps.export import ExportError, export_events
 
-    flt = _filter(country=country, admin1=admin1, since=since, until=until,
-                  event_type=event_type, sub_event_type=sub_type, actor=actor, text=text,
-                  near=near, min_fatalities=min_fatalities, min_confidence=min_confidence,
-                  limit=limit)  # fmt: skip
     with _open(db) as store:
         try:
             stats = export_events(store.iter_events(flt), export_format, output)
@@ -128,13 +132,13 @@ def export(
         err.print(f"{stats.left_out} events without coordinates left out", highlight=False)
 
 
-def _filter(*, near: str | None, **values):
+def _filter(*, near: str | None, **values) -> EventFilter:
     from sitreps.store import EventFilter, FilterError
 
     try:
         return EventFilter(near=_parse_near(near) if near else None, **values)
     except FilterError as exc:
-        hint = f"'{_OPTION_NAMES[exc.field]}'"
+        hint = f"'{FILTER_OPTIONS[exc.field][1].param_decls[0]}'"
         raise typer.BadParameter(exc.message, param_hint=hint) from None
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from sitreps.cli import DEFAULT_DB, err
+from sitreps.cli import DB_HELP, DEFAULT_DB, err
+from sitreps.dialects import is_database_url, redact
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite database file."),
+    db: str = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port (0: any free port)."),
     token: str = typer.Option(None, "--token", envvar="SITREPS_TOKEN", help="Bearer token that enables POST /api/ingest (or env SITREPS_TOKEN). Without one the server is read-only."),
@@ -30,8 +31,8 @@ def serve(
     from sitreps.serve import create_app
     from sitreps.serve.security import TileUrlError
 
-    if not db.exists():
-        err.print(f"[red]no database at {escape(str(db))}[/]: run `sitreps ingest` first")
+    if not is_database_url(db) and not Path(db).exists():
+        err.print(f"[red]no database at {escape(db)}[/]: run `sitreps ingest` first")
         raise typer.Exit(1)
     if token is not None and len(token.strip()) < 16:
         raise typer.BadParameter("use a token of at least 16 characters", param_hint="'--token'")
@@ -41,10 +42,10 @@ def serve(
     except TileUrlError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--tiles'") from None
     except (OSError, RuntimeError, ValueError) as exc:
-        err.print(f"[red]cannot serve {escape(str(db))}[/]: {escape(str(exc))}")
+        err.print(f"[red]cannot serve {escape(redact(db))}[/]: {escape(str(exc))}")
         raise typer.Exit(1) from None
     mode = "ingest enabled (bearer token)" if token else "read-only"
-    err.print(f"sitreps: {escape(str(db))} on http://{_url_host(host)}:{port}{root_path}/ ({mode})",
+    err.print(f"sitreps: {escape(redact(db))} on http://{_url_host(host)}:{port}{root_path}/ ({mode})",
               highlight=False)  # fmt: skip
     if not _is_loopback(host):
         err.print(

@@ -9,8 +9,8 @@ everything else, in one place:
   for a transaction);
 - the schema version (`PRAGMA user_version`, or the `sitreps_schema` table) and how a
   migration's DDL is spelt (`REAL` → `DOUBLE PRECISION`, the JSON record as `JSONB`…);
-- case-insensitive `LIKE`, the order of results, serialising writers, streaming big reads and
-  query plans (for the tests).
+- word search (`text`, `actor`: FTS5 on SQLite, tsvector and GIN on PostgreSQL), the order
+  of results, serialising writers, streaming big reads and query plans (for the tests).
 """
 
 from __future__ import annotations
@@ -52,12 +52,131 @@ def redact(target: str | Path) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
 
 
+# -- word search --------------------------------------------------------------------------
+#
+# `text` (the evidence) and `actor` (actor1, actor2) match words, not substrings: every word
+# of the query must begin a word of the event's evidence sentences (or of one actor's name),
+# in any order and any case. A word is a run of letters and digits; the rest separates words.
+
+SEARCH_WORD = re.compile(r"[^\W_]+")
+
+# Migration 6 (sitreps.store): the word indexes, and the map cells.
+# SQLite: FTS5 tables whose rowid is the event's: `evidence_words` holds each event's evidence
+# sentences (a row per event, so that a filter on other columns tests a row against the match
+# list, never looks up every matching sentence), kept in step by triggers on `evidence` and
+# `events`; `actor_words` indexes the actor columns of `events` in place (external content).
+# Both databases: an index on each event's 1° cell (`Dialect.map_cell`), then its date, for a
+# map view over dates (a lat/lon box reads whole bands of latitude otherwise).
+_EVENT_EVIDENCE = """
+        SELECT rowid, (SELECT group_concat(text, char(10)) FROM evidence WHERE event_id = {id})
+        FROM events WHERE id = {id} AND EXISTS (SELECT 1 FROM evidence WHERE event_id = {id})"""
+SQLITE_WORD_INDEXES = f"""
+    CREATE VIRTUAL TABLE evidence_words USING fts5(
+        text, tokenize='unicode61 remove_diacritics 0');
+    CREATE TRIGGER evidence_words_insert AFTER INSERT ON evidence BEGIN
+        INSERT OR REPLACE INTO evidence_words (rowid, text) {_EVENT_EVIDENCE.format(id="new.event_id")};
+    END;
+    CREATE TRIGGER evidence_words_delete AFTER DELETE ON evidence BEGIN
+        DELETE FROM evidence_words WHERE rowid = (SELECT rowid FROM events WHERE id = old.event_id);
+        INSERT INTO evidence_words (rowid, text) {_EVENT_EVIDENCE.format(id="old.event_id")};
+    END;
+    CREATE TRIGGER evidence_words_update AFTER UPDATE OF event_id, text ON evidence BEGIN
+        DELETE FROM evidence_words WHERE rowid = (SELECT rowid FROM events WHERE id = old.event_id);
+        INSERT INTO evidence_words (rowid, text) {_EVENT_EVIDENCE.format(id="old.event_id")};
+        INSERT OR REPLACE INTO evidence_words (rowid, text) {_EVENT_EVIDENCE.format(id="new.event_id")};
+    END;
+    CREATE TRIGGER evidence_words_event_delete AFTER DELETE ON events BEGIN
+        DELETE FROM evidence_words WHERE rowid = old.rowid;
+    END;
+    INSERT INTO evidence_words (rowid, text)
+        SELECT events.rowid, group_concat(evidence.text, char(10))
+        FROM events JOIN evidence ON evidence.event_id = events.id GROUP BY events.rowid;
+    CREATE VIRTUAL TABLE actor_words USING fts5(
+        actor1, actor2, content='events', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 0');
+    CREATE TRIGGER actor_words_insert AFTER INSERT ON events BEGIN
+        INSERT INTO actor_words (rowid, actor1, actor2)
+            VALUES (new.rowid, new.actor1, new.actor2);
+    END;
+    CREATE TRIGGER actor_words_delete AFTER DELETE ON events BEGIN
+        INSERT INTO actor_words (actor_words, rowid, actor1, actor2)
+            VALUES ('delete', old.rowid, old.actor1, old.actor2);
+    END;
+    CREATE TRIGGER actor_words_update AFTER UPDATE OF actor1, actor2 ON events BEGIN
+        INSERT INTO actor_words (actor_words, rowid, actor1, actor2)
+            VALUES ('delete', old.rowid, old.actor1, old.actor2);
+        INSERT INTO actor_words (rowid, actor1, actor2)
+            VALUES (new.rowid, new.actor1, new.actor2);
+    END;
+    INSERT INTO actor_words (actor_words) VALUES ('rebuild');
+    CREATE INDEX events_cell ON events(
+        (CAST(lat + 90 AS INTEGER) * 360 + CAST(lon + 180 AS INTEGER)), date, lat, lon, id);
+"""
+# PostgreSQL: GIN indexes on the words of the actor columns and of the evidence texts in the
+# JSONB record ('simple': no stemming, no stop words; letters are lowered by the database's
+# locale). The queries repeat these expressions.
+_PG_EVIDENCE_WORDS = "to_tsvector('simple', jsonb_path_query_array(record, '$.evidence[*].text'))"
+POSTGRES_WORD_INDEXES = f"""
+    CREATE INDEX events_evidence_words ON events USING GIN ({_PG_EVIDENCE_WORDS});
+    CREATE INDEX events_actor1_words ON events USING GIN (to_tsvector('simple', actor1));
+    CREATE INDEX events_actor2_words ON events USING GIN (to_tsvector('simple', actor2));
+    CREATE INDEX events_cell ON events(
+        (CAST(floor(lat + 90) AS INTEGER) * 360 + CAST(floor(lon + 180) AS INTEGER)),
+        date, lat, lon, id);
+"""
+
+
+def search_words(text: str) -> list[str]:
+    """The words a `text` or `actor` search looks for (letters and digits; no others)."""
+    return SEARCH_WORD.findall(text)
+
+
 class Dialect:
     """SQLite's behaviour; PostgresDialect overrides what PostgreSQL does differently."""
 
     name = "sqlite"
-    like = "LIKE"  # SQLite's LIKE ignores the case of ASCII letters
     newest_first = "date DESC, id"  # NULLs sort last in SQLite's DESC
+    by_id = "id"  # ties broken by id, byte-wise
+    # the 1° map cell of an event: the expression of index `events_cell` (migration 6);
+    # CAST truncates, which floors here (the operands are never negative)
+    map_cell = "(CAST(lat + 90 AS INTEGER) * 360 + CAST(lon + 180 AS INTEGER))"
+
+    def order(self, expression: str, descending: bool) -> str:
+        """ORDER BY text for one expression, rows without a value last either way."""
+        return f"{expression} DESC" if descending else f"{expression} ASC NULLS LAST"
+
+    def distance_km(self, lat: float, lon: float) -> tuple[str, list]:
+        """SQL for the great-circle distance from each event to a point (NULL if unplaced).
+
+        SQLite: `sitreps_km`, a Python function the server registers on its connections."""
+        return "sitreps_km(lat, lon, ?, ?)", [lat, lon]
+
+    def evidence_match(self, words: Sequence[str], test_only: bool = False) -> tuple[str, list]:
+        """SQL (on `events`) for: the event's evidence has every word (as a word's start).
+
+        `test_only`: other conditions select the rows (an index narrows them), the match
+        list only tests them; otherwise the matches are the rows to read."""
+        sql = f"{_rowid(test_only)} IN (SELECT rowid FROM evidence_words WHERE evidence_words MATCH ?)"
+        return sql, [_fts_all(words)]
+
+    def count_matches(self, conn: Any, text: str | None, actor: str | None) -> int | None:
+        """How many events a lone word search matches, from its index alone (None: unknown).
+
+        SQLite: the full-text tables have a row per event, so counting them is counting
+        events, without reading a row of `events`."""
+        if bool(text) == bool(actor):
+            return None
+        if text:
+            table, query = "evidence_words", _fts_all(search_words(text))
+        else:
+            table, query = "actor_words", _fts_actor(search_words(actor or ""))
+        sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
+        return conn.execute(sql, [query]).fetchone()[0]
+
+    def actor_match(self, words: Sequence[str], test_only: bool = False) -> tuple[str, list]:
+        """SQL (on `events`) for: actor1's or actor2's name has every word."""
+        sql = f"{_rowid(test_only)} IN (SELECT rowid FROM actor_words WHERE actor_words MATCH ?)"
+        return sql, [_fts_actor(words)]
 
     def connect(self, target: str | Path) -> Any:
         conn = sqlite3.connect(Path(target), timeout=30)
@@ -112,12 +231,38 @@ _WRITE_LOCK = 0x5174_0002
 
 class PostgresDialect(Dialect):
     name = "postgresql"
-    like = "ILIKE"
     # PostgreSQL puts NULLs first in DESC; "C" orders ids byte-wise, as SQLite does
     newest_first = 'date DESC NULLS LAST, id COLLATE "C"'
+    by_id = 'id COLLATE "C"'
+    map_cell = "(CAST(floor(lat + 90) AS INTEGER) * 360 + CAST(floor(lon + 180) AS INTEGER))"
+
+    def order(self, expression: str, descending: bool) -> str:
+        return f"{expression} {'DESC' if descending else 'ASC'} NULLS LAST"
+
+    def distance_km(self, lat: float, lon: float) -> tuple[str, list]:
+        # haversine, as sitreps.geo.resolve.distance_km computes it
+        sql = (
+            "2 * 6371.0 * asin(least(1.0, sqrt(power(sin(radians(? - lat) / 2), 2) "
+            "+ cos(radians(lat)) * cos(radians(?)) * power(sin(radians(? - lon) / 2), 2))))"
+        )
+        return sql, [lat, lat, lon]
 
     def connect(self, target: str | Path) -> PgConnection:
         return PgConnection(str(target))
+
+    def count_matches(self, conn: Any, text: str | None, actor: str | None) -> int | None:
+        return None  # the GIN index does not count rows; the planner does well enough
+
+    def evidence_match(self, words: Sequence[str], test_only: bool = False) -> tuple[str, list]:
+        # PostgreSQL's planner weighs the GIN index against the others itself
+        return f"{_PG_EVIDENCE_WORDS} @@ to_tsquery('simple', ?)", [_tsquery_all(words)]
+
+    def actor_match(self, words: Sequence[str], test_only: bool = False) -> tuple[str, list]:
+        sql = (
+            "(to_tsvector('simple', actor1) @@ to_tsquery('simple', ?) "
+            "OR to_tsvector('simple', actor2) @@ to_tsquery('simple', ?))"
+        )
+        return sql, [_tsquery_all(words)] * 2
 
     def ddl(self, migration: Migration) -> str:
         if not isinstance(migration, str):
@@ -155,6 +300,28 @@ class PostgresDialect(Dialect):
     def plan(self, conn: PgConnection, sql: str, params: Sequence) -> str:
         rows = conn.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in rows)
+
+
+def _rowid(test_only: bool) -> str:
+    # SQLite cannot tell how many rows a full-text match gives, and reads the matches first
+    # if it may: `+` keeps it from looking the rows up by the match list's rowids
+    return "+events.rowid" if test_only else "events.rowid"
+
+
+def _fts_all(words: Sequence[str]) -> str:
+    """An FTS5 query: every word, each as a prefix (quoted: a word is never an operator)."""
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _fts_actor(words: Sequence[str]) -> str:
+    """An FTS5 query: every word in actor1, or every word in actor2."""
+    every = _fts_all(words)
+    return f"(actor1 : ({every})) OR (actor2 : ({every}))"
+
+
+def _tsquery_all(words: Sequence[str]) -> str:
+    """A tsquery text: every word, each as a prefix (the words hold no quote or operator)."""
+    return " & ".join(f"'{word}':*" for word in words)
 
 
 SQLITE = Dialect()

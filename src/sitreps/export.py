@@ -94,33 +94,38 @@ SITREPS_COLUMNS = [
 ]  # fmt: skip
 ACLED_CSV_COLUMNS = ACLED_COLUMNS + SITREPS_COLUMNS
 
-# ACLED's actor-type codes (inter1/inter2); 0 is "no actor".
-INTER_CODES = {
-    ActorKind.STATE_FORCES: 1,
-    ActorKind.REBELS: 2,
-    ActorKind.POLITICAL_MILITIA: 3,
-    ActorKind.IDENTITY_MILITIA: 4,
-    ActorKind.RIOTERS: 5,
-    ActorKind.PROTESTERS: 6,
-    ActorKind.CIVILIANS: 7,
-    ActorKind.EXTERNAL_OTHER: 8,
-}
-_TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
-_GEO_PRECISION = {"place": 1, "near": 2, "admin2": 2, "admin1": 3, "country": 3}
-# ACLED's disorder type follows the event type, with three sub-type exceptions.
-_DISORDER_BY_TYPE = {
-    "Battles": "Political violence",
-    "Explosions/Remote violence": "Political violence",
-    "Violence against civilians": "Political violence",
-    "Riots": "Political violence",
-    "Protests": "Demonstrations",
-    "Strategic developments": "Strategic developments",
-}
-_DISORDER_BY_SUB_TYPE = {
-    "Violent demonstration": "Demonstrations",
-    "Mob violence": "Political violence",
-    "Excessive force against protesters": "Political violence; Demonstrations",
-}
+
+@dataclass(frozen=True)
+class AcledConventions:
+    """ACLED's codes for our values (data/acled.yaml): actor types, precisions, disorder."""
+
+    inter_codes: dict[ActorKind, int]
+    time_precision: dict[str, int]
+    geo_precision: dict[str, int]
+    disorder_by_event_type: dict[str, str]
+    disorder_by_sub_event_type: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def acled_conventions() -> AcledConventions:
+    """The conventions, read once; every actor kind must have its code."""
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("sitreps.data").joinpath("acled.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    inter_codes = {ActorKind(kind): int(code) for kind, code in data["inter_codes"].items()}
+    missing = set(ActorKind) - set(inter_codes)
+    if missing:
+        raise ValueError(f"data/acled.yaml: no inter code for {sorted(missing)}")
+    return AcledConventions(
+        inter_codes=inter_codes,
+        time_precision=dict(data["time_precision"]),
+        geo_precision=dict(data["geo_precision"]),
+        disorder_by_event_type=dict(data["disorder_by_event_type"]),
+        disorder_by_sub_event_type=dict(data["disorder_by_sub_event_type"]),
+    )
 
 
 def write_acled_csv(events: Iterable[Event], out: TextIO) -> ExportStats:
@@ -137,18 +142,19 @@ def acled_row(event: Event) -> dict[str, object]:
     """One event as an ACLED row (values as ACLED writes them; '' where ACLED has nothing)."""
     loc, a1, a2 = event.location, event.actor1, event.actor2
     country = _country(loc.country if loc else None)
-    inter1 = INTER_CODES[a1.kind] if a1 else 0
-    inter2 = INTER_CODES[a2.kind] if a2 else 0
+    acled = acled_conventions()
+    inter1 = acled.inter_codes[a1.kind] if a1 else 0
+    inter2 = acled.inter_codes[a2.kind] if a2 else 0
     sources = [event.article.source, *(event.attribution or "").split("; ")]
-    disorder = _DISORDER_BY_SUB_TYPE.get(
-        event.sub_event_type, _DISORDER_BY_TYPE.get(event.event_type, "")
+    disorder = acled.disorder_by_sub_event_type.get(
+        event.sub_event_type, acled.disorder_by_event_type.get(event.event_type, "")
     )
     targets_civilians = bool(a2 and a2.kind == ActorKind.CIVILIANS)
     return {
         "event_id_cnty": _acled_id(event.id, country.get("iso3")),
         "event_date": event.date or "",
         "year": event.date[:4] if event.date else "",
-        "time_precision": _TIME_PRECISION.get(event.date_precision or "year", 3),
+        "time_precision": acled.time_precision.get(event.date_precision or "year", 3),
         "disorder_type": disorder,
         "event_type": event.event_type,
         "sub_event_type": event.sub_event_type,
@@ -171,7 +177,7 @@ def acled_row(event: Event) -> dict[str, object]:
         "location": loc.name if loc else "",
         "latitude": _number(loc.lat if loc else None),
         "longitude": _number(loc.lon if loc else None),
-        "geo_precision": _GEO_PRECISION[loc.precision] if loc else 3,
+        "geo_precision": acled.geo_precision[loc.precision] if loc else 3,
         "source": "; ".join(dict.fromkeys(s for s in sources if s)),
         "source_scale": "",
         "notes": " ".join(e.text for e in event.evidence),

@@ -24,7 +24,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from sitreps.dialects import (
+    POSTGRES_WORD_INDEXES,
     SQLITE,
+    SQLITE_WORD_INDEXES,
     Dialect,
     Migration,
     StoreError,
@@ -32,6 +34,7 @@ from sitreps.dialects import (
     dialect_of,
     is_database_url,
     redact,
+    search_words,
 )
 from sitreps.link import (
     compatible_event_types,
@@ -175,6 +178,12 @@ MIGRATIONS: list[Migration] = [
     DROP INDEX IF EXISTS events_country_date;
     DROP INDEX IF EXISTS events_lat_lon;
     """,
+    # 6: word search in the evidence sentences (`text`) and the actor names (`actor`), from a
+    # full-text index rather than a scan of every row. SQLite: FTS5 tables over the rows
+    # (external content), kept in step by triggers; PostgreSQL: GIN indexes on tsvectors.
+    # Both split on what is not a letter or digit and ignore case (sitreps.dialects). And a
+    # map view over dates: an index on the 1° cell of each event, then its date.
+    {"sqlite": SQLITE_WORD_INDEXES, "postgresql": POSTGRES_WORD_INDEXES},
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -196,7 +205,9 @@ class EventFilter:
     `event_type` matches an ACLED event type or sub-event type, `sub_event_type` a sub-event
     type only (both case-insensitive, checked against the codebook); `country` is an ISO2 code
     or a country name; `since`/`until` are inclusive ISO dates (YYYY, YYYY-MM or YYYY-MM-DD);
-    `text` is searched in the evidence sentences; `near` is (lat, lon, km); `bbox` is a map
+    `text` and `actor` are word searches: every word must begin a word of the event's
+    evidence (`text`) or of the actor1 or actor2 name (`actor`), in any order and any case
+    (punctuation only separates words); `near` is (lat, lon, km); `bbox` is a map
     view, (south, west, north, east) in degrees (west > east crosses the antimeridian).
     """
 
@@ -222,8 +233,8 @@ class EventFilter:
             "until": _check_date("until", self.until, start=False),
             "event_type": _check_type("event_type", self.event_type, sub_only=False),
             "sub_event_type": _check_type("sub_event_type", self.sub_event_type, sub_only=True),
-            "actor": _check_text("actor", self.actor),
-            "text": _check_text("text", self.text),
+            "actor": _check_words("actor", self.actor),
+            "text": _check_words("text", self.text),
             "near": _check_near(self.near),
             "bbox": _check_bbox(self.bbox),
             "min_fatalities": _check_number("min_fatalities", self.min_fatalities, int, 0, None),
@@ -246,6 +257,14 @@ def _check_text(name: str, value: str | None) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise FilterError(name, "must be non-empty text")
     return value.strip()
+
+
+def _check_words(name: str, value: str | None) -> str | None:
+    """Text to search for: it needs a word (letters or digits), the rest only separates."""
+    value = _check_text(name, value)
+    if value is not None and not search_words(value):
+        raise FilterError(name, f"{value!r} has no word to search for (letters or digits)")
+    return value
 
 
 def _check_country(value: str | None) -> str | None:
@@ -808,8 +827,18 @@ class Store:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
-    """The SQL condition for a filter; every value is a bound parameter."""
+# Filters an index narrows to a small share of the events (see the migrations).
+_NARROWING = ("country", "admin1", "since", "until", "event_type", "sub_event_type", "near",
+              "bbox")  # fmt: skip
+
+
+def _where(
+    flt: EventFilter, dialect: Dialect = SQLITE, *, words_test_only: bool | None = None
+) -> tuple[str, list]:
+    """The SQL condition for a filter; every value is a bound parameter.
+
+    `words_test_only` says whether a word search only tests the rows other conditions
+    select (see `Dialect.evidence_match`); by default, when a filter an index narrows is set."""
     sql: list[str] = ["1=1"]
     params: list = []
     if flt.country:
@@ -831,16 +860,18 @@ def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
     if flt.sub_event_type:
         sql.append("sub_event_type = ?")
         params.append(flt.sub_event_type)
+    # with a filter an index narrows, a word search only tests the rows it leaves
+    narrowed = any(getattr(flt, name) for name in _NARROWING)
+    if words_test_only is not None:
+        narrowed = words_test_only
     if flt.actor:
-        like = dialect.like
-        sql.append(f"(actor1 {like} ? ESCAPE '\\' OR actor2 {like} ? ESCAPE '\\')")
-        params += [_contains(flt.actor)] * 2
+        clause, values = dialect.actor_match(search_words(flt.actor), test_only=narrowed)
+        sql.append(clause)
+        params += values
     if flt.text:
-        sql.append(
-            "EXISTS (SELECT 1 FROM evidence WHERE evidence.event_id = events.id "
-            f"AND evidence.text {dialect.like} ? ESCAPE '\\')"
-        )
-        params.append(_contains(flt.text))
+        clause, values = dialect.evidence_match(search_words(flt.text), test_only=narrowed)
+        sql.append(clause)
+        params += values
     if flt.min_fatalities is not None:
         sql.append("fatalities >= ?")
         params.append(flt.min_fatalities)
@@ -851,6 +882,9 @@ def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
         box, box_params = _bounding_box(*flt.near)
         sql.append(box)
         params += box_params
+        if len(box_params) == 4 and (flt.since or flt.until):  # not across the antimeridian
+            south, north, west, east = box_params
+            _add_cells(sql, params, dialect, (south, west, north, east))
     if flt.bbox:
         south, west, north, east = flt.bbox
         sql.append("lat BETWEEN ? AND ?")
@@ -858,13 +892,37 @@ def _where(flt: EventFilter, dialect: Dialect = SQLITE) -> tuple[str, list]:
         crosses = west > east  # the view spans the antimeridian
         sql.append("(lon >= ? OR lon <= ?)" if crosses else "lon BETWEEN ? AND ?")
         params += [west, east]
+        if flt.since or flt.until:
+            _add_cells(sql, params, dialect, flt.bbox)
     return " AND ".join(sql), params
 
 
-def _contains(text: str) -> str:
-    """A LIKE pattern for a substring, with LIKE's own wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+# A map view over more 1° cells than this is read by latitude instead (a large view matches
+# much of the table anyway, and a long IN list costs more than it saves).
+MAX_CELLS = 150
+
+
+def _add_cells(
+    sql: list[str], params: list, dialect: Dialect, box: tuple[float, float, float, float]
+) -> None:
+    """Narrow a map view over dates to the 1° cells it touches (index `events_cell`,
+    migration 6), so that the index seeks each cell's dates instead of reading a whole band
+    of latitude. The exact latitude and longitude conditions stay. Without dates the view
+    reads `events_box` (latitude, longitude, date), which also gives the newest first."""
+    cells = map_cells(*box)
+    if cells and len(cells) <= MAX_CELLS:
+        sql.append(f"{dialect.map_cell} IN ({','.join('?' * len(cells))})")
+        params += cells
+
+
+def map_cells(south: float, west: float, north: float, east: float) -> list[int]:
+    """The 1° cells (numbered as `Dialect.map_cell` numbers them) a lat/lon box touches."""
+    rows = range(int(south + 90), int(north + 90) + 1)
+    if west <= east:
+        columns = list(range(int(west + 180), int(east + 180) + 1))
+    else:  # across the antimeridian
+        columns = list(range(int(west + 180), 361)) + list(range(0, int(east + 180) + 1))
+    return [row * 360 + column for row in rows for column in columns]
 
 
 def _bounding_box(lat: float, lon: float, km: float) -> tuple[str, list]:

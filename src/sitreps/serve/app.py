@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitreps import __version__
+from sitreps.dialects import is_database_url
 from sitreps.serve.db import ReadPool
 from sitreps.serve.ingest import DEFAULT_MAX_UPLOAD_BYTES, Ingestor
 from sitreps.serve.routes import router
@@ -44,17 +45,18 @@ def create_app(
     pipeline: Pipeline | None = None,
     create: bool = False,
 ) -> FastAPI:
-    """The application serving the database at `db_path`.
+    """The application serving the database at `db_path` (a SQLite file or a PostgreSQL URL).
 
     `token` enables `POST /api/ingest` for requests carrying `Authorization: Bearer TOKEN`
     (never enabled without one). `tiles` is an optional online tile URL template
     (`https://…/{z}/{x}/{y}.png`) for the map; without it the map uses the packaged country
     boundaries only. `pipeline` is the pipeline ingest uses (loaded on first use if None).
-    A missing database is an error unless `create` is true.
+    A missing database file is an error unless `create` is true.
     """
-    db_path = Path(db_path)
-    if not create and not db_path.exists():
-        raise FileNotFoundError(f"no sitreps database at {db_path}: run `sitreps ingest` first")
+    if not is_database_url(db_path):
+        db_path = Path(db_path)
+        if not create and not db_path.exists():
+            raise FileNotFoundError(f"no sitreps database at {db_path}: run `sitreps ingest` first")
     if token is not None and not token.strip():
         raise ValueError("the token must not be empty")
     extra_images = [tile_origin(tiles)] if tiles else []

@@ -1,8 +1,10 @@
 """Database access for the server: one read-only connection per worker thread.
 
 SQLite connections belong to the thread that opened them, and FastAPI runs plain `def`
-endpoints in a thread pool, so each thread opens its own `Store` on first use. Reading
-connections are set `query_only`: even a bug in a query cannot change the database.
+endpoints in a thread pool, so each thread opens its own `Store` on first use (on PostgreSQL
+too: one connection per thread, never shared). Reading connections are read-only (SQLite's
+`query_only`, PostgreSQL's `default_transaction_read_only`): even a bug in a query cannot
+change the database.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from sitreps.dialects import is_database_url
 from sitreps.geo.resolve import distance_km
 from sitreps.store import Store, open_store
 
@@ -24,10 +27,10 @@ def _km(lat1: float | None, lon1: float | None, lat2: float, lon2: float) -> flo
 
 
 class ReadPool:
-    """A read-only Store per thread, on one database file."""
+    """A read-only Store per thread, on one database (a SQLite file or a PostgreSQL URL)."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    def __init__(self, target: str | Path):
+        self.target = target if is_database_url(target) else Path(target)
         self._local = threading.local()
         self._opened: list[Store] = []
         self._lock = threading.Lock()
@@ -36,12 +39,8 @@ class ReadPool:
         """This thread's store (opened on first use)."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = open_store(self.path)
-            if not isinstance(store.conn, sqlite3.Connection):
-                store.close()
-                raise RuntimeError("sitreps serve reads SQLite databases only (for now)")
+            store = open_store(self.target)
             prepare_connection(store.conn)
-            store.conn.execute("PRAGMA query_only = ON")
             self._local.store = store
             with self._lock:
                 self._opened.append(store)
@@ -57,6 +56,10 @@ class ReadPool:
                 store.close()
 
 
-def prepare_connection(conn: sqlite3.Connection) -> None:
-    """The SQL functions the server's queries use."""
-    conn.create_function("sitreps_km", 4, _km, deterministic=True)
+def prepare_connection(conn) -> None:
+    """Make a connection read-only, with the SQL functions the server's queries use."""
+    if isinstance(conn, sqlite3.Connection):
+        conn.create_function("sitreps_km", 4, _km, deterministic=True)
+        conn.execute("PRAGMA query_only = ON")
+    else:  # PostgreSQL: the distance is plain SQL there (sitreps.dialects)
+        conn.execute("SET default_transaction_read_only = on")

@@ -50,7 +50,7 @@ class Ingestor:
     """Codes submitted documents one at a time in its own thread and stores them."""
 
     def __init__(self, db_path: str | Path, pipeline: Pipeline | None = None):
-        self.db_path = Path(db_path)
+        self.db_path = db_path  # a SQLite file or a PostgreSQL URL
         self._pipeline = pipeline
         self._store: Store | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitreps-ingest")

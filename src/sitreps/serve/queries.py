@@ -4,18 +4,23 @@ Every filter goes through `EventFilter` and the store's own condition (`sitreps.
 so the API selects exactly what `sitreps events` selects; every value is a bound parameter.
 Sort columns and groupings come from fixed tables below, never from the request text.
 Responses are built from the stored JSON records without re-validating them (speed).
+SQLite and PostgreSQL differ in a few spellings (JSON functions, NULL order, the distance),
+taken from the connection's dialect (`sitreps.dialects`).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
+from sitreps.dialects import Dialect, dialect_of
 from sitreps.store import EventFilter, Store, _where
+
+Connection = Any  # sqlite3.Connection, or sitreps.dialects.PgConnection (which reads alike)
 
 # request name -> column (the events table's sortable columns)
 SORT_COLUMNS: dict[str, str] = {
@@ -46,36 +51,58 @@ class Page:
     descending: bool = True
 
 
-def condition(flt: EventFilter) -> tuple[str, list]:
-    """The SQL condition for a filter, the exact `near` distance included (`sitreps_km`)."""
-    where, params = _where(flt)
+def condition(
+    flt: EventFilter, dialect: Dialect, words_test_only: bool | None = None
+) -> tuple[str, list]:
+    """The SQL condition for a filter, the exact `near` distance included."""
+    where, params = _where(flt, dialect, words_test_only=words_test_only)
     if flt.near:
         lat, lon, km = flt.near
-        where += " AND sitreps_km(lat, lon, ?, ?) <= ?"
-        params += [lat, lon, km]
+        distance, distance_params = dialect.distance_km(lat, lon)
+        where += f" AND {distance} <= ?"
+        params += [*distance_params, km]
     return where, params
 
 
-def _order_by(page: Page) -> str:
-    column = SORT_COLUMNS[page.sort]
-    # rows without a value go last either way (SQLite puts NULL first when ascending)
-    direction = "DESC" if page.descending else "ASC NULLS LAST"
-    return f"{column} {direction}, id"
+def _order_by(page: Page, dialect: Dialect) -> str:
+    # rows without a value go last either way
+    return f"{dialect.order(SORT_COLUMNS[page.sort], page.descending)}, {dialect.by_id}"
 
 
-def events_page(conn: sqlite3.Connection, flt: EventFilter, page: Page) -> str:
+def events_page(conn: Connection, flt: EventFilter, page: Page) -> str:
     """A page of events as JSON: {"total", "limit", "offset", "events": [event records]}."""
-    where, params = condition(flt)
-    total = conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+    dialect = dialect_of(conn)
+    total, words_test_only = _lone_word_search(conn, dialect, flt)
+    where, params = condition(flt, dialect, words_test_only)
+    if total is None:
+        total = conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
     rows = conn.execute(
-        f"SELECT record FROM events WHERE {where} ORDER BY {_order_by(page)} LIMIT ? OFFSET ?",
+        f"SELECT record FROM events WHERE {where} ORDER BY {_order_by(page, dialect)} "
+        "LIMIT ? OFFSET ?",
         [*params, page.limit, page.offset],
     )
     records = ",".join(row[0] for row in rows)
     return f'{{"total":{total},"limit":{page.limit},"offset":{page.offset},"events":[{records}]}}'
 
 
-def event_record(conn: sqlite3.Connection, event_id: str) -> str | None:
+# A lone word search matching at least this many events reads a page in sort order, testing
+# each row against the matches (it soon finds a page); fewer are read by the match list.
+COMMON_WORDS = 5000
+
+
+def _lone_word_search(
+    conn: Connection, dialect: Dialect, flt: EventFilter
+) -> tuple[int | None, bool | None]:
+    """(the number of matches, whether to only test rows) when the filter is a lone word
+    search whose matches the index counts; (None, None) otherwise."""
+    others = [name for name in EventFilter.field_names() if name not in ("text", "actor", "limit")]
+    if any(getattr(flt, name) is not None for name in others):
+        return None, None
+    total = dialect.count_matches(conn, flt.text, flt.actor)
+    return total, None if total is None else total >= COMMON_WORDS
+
+
+def event_record(conn: Connection, event_id: str) -> str | None:
     """One event record as JSON, or None."""
     row = conn.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
     return row[0] if row else None
@@ -83,15 +110,16 @@ def event_record(conn: sqlite3.Connection, event_id: str) -> str | None:
 
 def incidents_page(store: Store, flt: EventFilter, page: Page) -> str:
     """A page of incidents (merged) as JSON, ordered by their newest matching report."""
-    where, params = condition(flt)
-    conn = store.conn
+    conn, dialect = store.conn, store.dialect
+    where, params = condition(flt, dialect)
     total = conn.execute(
         f"SELECT count(DISTINCT coalesce(incident_id, id)) FROM events WHERE {where}", params
     ).fetchone()[0]
+    incident = "coalesce(incident_id, id)"
+    tie = incident + (' COLLATE "C"' if dialect.by_id != "id" else "")
     rows = conn.execute(
-        "SELECT coalesce(incident_id, id) AS incident, max(date) AS newest FROM events "
-        f"WHERE {where} GROUP BY incident ORDER BY newest {'DESC' if page.descending else 'ASC'}, "
-        "incident LIMIT ? OFFSET ?",
+        f"SELECT {incident} AS incident FROM events WHERE {where} GROUP BY {incident} "
+        f"ORDER BY {dialect.order('max(date)', page.descending)}, {tie} LIMIT ? OFFSET ?",
         [*params, page.limit, page.offset],
     )
     merged = [store.incident(row["incident"]) for row in rows.fetchall()]
@@ -101,17 +129,20 @@ def incidents_page(store: Store, flt: EventFilter, page: Page) -> str:
     )
 
 
-def geojson(conn: sqlite3.Connection, flt: EventFilter, limit: int) -> str:
+def geojson(conn: Connection, flt: EventFilter, limit: int) -> str:
     """Events with coordinates as a GeoJSON FeatureCollection (newest first, at most `limit`).
 
     `total` (foreign member) counts every match with coordinates; `truncated` says whether
-    some were left out. The features are made by SQLite's JSON functions (5x faster than
-    building and dumping dicts here, which matters for the dashboard's thousands of points)."""
-    where, params = condition(flt)
+    some were left out. The features are made by the database's JSON functions (5x faster
+    than building and dumping dicts here, which matters for the dashboard's thousands of
+    points)."""
+    dialect = dialect_of(conn)
+    where, params = condition(flt, dialect)
     where += " AND lat IS NOT NULL AND lon IS NOT NULL"
     total = conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
     rows = conn.execute(
-        f"SELECT {_FEATURE_SQL} FROM events WHERE {where} ORDER BY date DESC, id LIMIT ?",
+        f"SELECT {_feature_sql(dialect.name)} FROM events WHERE {where} "
+        f"ORDER BY {dialect.newest_first} LIMIT ?",
         [*params, limit],
     ).fetchall()
     features = ",".join(row[0] for row in rows)
@@ -122,25 +153,37 @@ def geojson(conn: sqlite3.Connection, flt: EventFilter, limit: int) -> str:
     )
 
 
-def _json_property(name: str) -> str:
-    if name == "contested":  # stored as 0/1, a boolean in the record
-        return "'contested', json(CASE contested WHEN 1 THEN 'true' ELSE 'false' END)"
-    return f"'{name}', {name}"
+def _json_property(name: str, dialect_name: str) -> str:
+    if name != "contested":
+        return f"'{name}', {name}"
+    # stored as 0/1, a boolean in the record
+    if dialect_name == "postgresql":
+        return "'contested', contested = 1"
+    return "'contested', json(CASE contested WHEN 1 THEN 'true' ELSE 'false' END)"
 
 
-_PROPERTIES = ", ".join(_json_property(n) for n in MAP_COLUMNS if n not in ("lat", "lon"))
-_FEATURE_SQL = (
-    "json_object('type', 'Feature', 'id', id, 'geometry', json_object('type', 'Point', "
-    f"'coordinates', json_array(lon, lat)), 'properties', json_object({_PROPERTIES}))"
-)
+@lru_cache(maxsize=2)
+def _feature_sql(dialect_name: str) -> str:
+    """SQL making one GeoJSON Feature (as text) of an events row."""
+    obj, array = "json_object", "json_array"
+    if dialect_name == "postgresql":
+        obj, array = "json_build_object", "json_build_array"
+    properties = ", ".join(
+        _json_property(n, dialect_name) for n in MAP_COLUMNS if n not in ("lat", "lon")
+    )
+    feature = (
+        f"{obj}('type', 'Feature', 'id', id, 'geometry', {obj}('type', 'Point', "
+        f"'coordinates', {array}(lon, lat)), 'properties', {obj}({properties}))"
+    )
+    return f"CAST({feature} AS TEXT)"
 
 
-def counts(conn: sqlite3.Connection, flt: EventFilter, interval: str, by: str) -> dict:
+def counts(conn: Connection, flt: EventFilter, interval: str, by: str) -> dict:
     """Events and fatalities per day or week (weeks start on Monday) and per `by` value.
 
     Grouped per day in SQL, folded into weeks here (a few thousand rows at most). Events
     dated to a week, month or year count on the first day of their window."""
-    where, params = condition(flt)
+    where, params = condition(flt, dialect_of(conn))
     column = GROUP_COLUMNS[by]
     rows = conn.execute(
         f"SELECT date, {column} AS key, count(*) AS n, sum(fatalities) AS deaths FROM events "
@@ -160,7 +203,7 @@ def counts(conn: sqlite3.Connection, flt: EventFilter, interval: str, by: str) -
             continue
         bucket = buckets[(period, row["key"])]
         bucket[0] += row["n"]
-        bucket[1] += row["deaths"] or 0
+        bucket[1] += int(row["deaths"] or 0)  # PostgreSQL sums to a Decimal
     totals: dict[str | None, int] = defaultdict(int)
     for (_, key), (n, _) in buckets.items():
         totals[key] += n
@@ -193,7 +236,7 @@ def _period(value: str, interval: str) -> str | None:
     return day.isoformat()
 
 
-def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
+def article(conn: Connection, article_id: str) -> dict | None:
     """An article's clean text and metadata, with each event and the spans that support it."""
     row = conn.execute(
         "SELECT id, url, title, text, date, date_precision, date_evidence, page_date, language, "
@@ -211,8 +254,8 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
         )
     }
     for ev in conn.execute(
-        "SELECT event_id, start, end, text, supports FROM evidence WHERE event_id IN "
-        "(SELECT id FROM events WHERE article_id = ?) ORDER BY start, end",
+        'SELECT event_id, start, "end", text, supports FROM evidence WHERE event_id IN '
+        '(SELECT id FROM events WHERE article_id = ?) ORDER BY start, "end"',
         (article_id,),
     ):
         supports = [s for s in (ev["supports"] or "").split(",") if s]
@@ -226,7 +269,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
     return {**dict(row), "copies": copies, "events": list(events.values())}
 
 
-def overview(conn: sqlite3.Connection) -> dict:
+def overview(conn: Connection) -> dict:
     """What the filter controls offer: countries present, the taxonomy, the date range."""
     countries = [
         {"code": r["country"], "name": country_names().get(r["country"], r["country"]),
