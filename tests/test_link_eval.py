@@ -240,7 +240,8 @@ def _told(n: int, location: Location, actors: tuple, *, etype: str = "Explosions
     article = Article(id=f"art{n}", input=f"art{n}.txt", text="A strike was reported.")
     event = Event(
         id=f"s{n}", event_type=etype, sub_event_type=sub, date=date, date_precision="day",
-        actor1=actors[0], actor2=actors[1] if len(actors) > 1 else None, location=location,
+        actor1=actors[0] if actors else None, actor2=actors[1] if len(actors) > 1 else None,
+        location=location,
         evidence=[Evidence(text="A strike was reported.", start=0, end=22)],
         article=ArticleRef(id=article.id), confidence=0.7,
     )  # fmt: skip
@@ -279,3 +280,85 @@ def test_reports_coded_with_different_types_link_in_the_store(link_db):
         )
         assert bomb.incident_id == "s1"
         assert store.incident("s1").reports == 2
+
+
+def test_saving_returns_the_incident_that_survives_a_merge(link_db):
+    """An article's first event joins one incident, its second bridges that incident and
+    another: both come back with the incident that survives."""
+    with open_store(link_db) as store:
+        store.save_article(*_told(1, HOMS_PLACE, (REGIME,)))
+        store.save_article(*_told(2, HOMS_PLACE, (RUSSIA,)))
+        article, [joins] = _told(3, HOMS_PLACE, (RUSSIA,))
+        _, [bridge] = _told(4, HOMS_PLACE, (RUSSIA, REGIME))
+        bridge = bridge.model_copy(update={"article": joins.article})
+        saved = store.save_article(article, [joins, bridge])
+        assert [e.incident_id for e in saved] == ["s1", "s1"]
+        assert {e.incident_id for e in store.events()} == {"s1"}
+
+
+ALEPPO_PLACE = Location(name="Aleppo", geonameid=170063, country="SY", admin1="Aleppo",
+                        lat=36.20, lon=37.16, precision="place")  # fmt: skip
+
+
+def _story() -> list[tuple]:
+    """Reports of two strikes and their follow-ups, vague ones and one bridging report."""
+    civilians = Actor(name="Civilians (Syria)", country="SY", kind=ActorKind.CIVILIANS,
+                      text="civilians")  # fmt: skip
+    return [
+        _told(1, HOMS_PLACE, (REGIME, civilians)),
+        _told(2, HOMS_PLACE, (RUSSIA,), date="2015-10-02"),
+        _told(3, SYRIA, (RUSSIA,)),  # fits the Homs and the Aleppo strikes: follows one
+        _told(4, ALEPPO_PLACE, (RUSSIA,)),
+        _told(5, HOMS_PLACE, (RUSSIA, REGIME), date="2015-10-02"),  # bridges 1 and 2
+        _told(6, HOMS_PLACE, ()),  # names nobody: follows
+        _told(7, ALEPPO_PLACE, (RUSSIA,), date="2015-10-20"),  # another strike
+        _told(8, SYRIA, ()),  # pins down nothing
+    ]
+
+
+def _incidents_after(path, articles) -> dict[str, str]:
+    with open_store(path) as store:
+        for article, events in articles:
+            store.save_article(article, events)
+        return {e.id: e.incident_id for e in store.events()}
+
+
+def test_the_order_of_ingest_does_not_change_the_incidents(tmp_path):
+    import random
+
+    story = _story()
+    expected = _incidents_after(tmp_path / "forward.db", story)
+    assert len(set(expected.values())) == 4  # s1 (with s3), s4, s7, s8
+    assert expected["s1"] == expected["s2"] == expected["s5"] == expected["s6"] == "s1"
+    assert expected["s3"] in ("s1", "s4") and expected["s7"] == "s7"
+    orders = [list(reversed(story))] + [
+        random.Random(n).sample(story, len(story)) for n in range(6)
+    ]
+    for n, order in enumerate(orders):
+        assert _incidents_after(tmp_path / f"order{n}.db", order) == expected
+
+
+def test_the_order_of_real_articles_does_not_change_the_incidents(examples_db, tmp_path):
+    with open_store(examples_db) as store:
+        rows = store.conn.execute("SELECT DISTINCT article_id FROM events ORDER BY rowid")
+        articles = []
+        for row in rows.fetchall():
+            article = store.article(row["article_id"])
+            events = [e.model_copy(update={"incident_id": None}) for e in store.events()
+                      if e.article.id == article.id]  # fmt: skip
+            articles.append((article, events))
+    forward = _incidents_after(tmp_path / "forward.db", articles)
+    assert _incidents_after(tmp_path / "reverse.db", list(reversed(articles))) == forward
+
+
+def test_candidate_search_goes_through_indexes(tmp_path):
+    from sitreps.link import search_window
+    from sitreps.store import _candidate_queries
+
+    _, [event] = _told(1, HOMS_PLACE, (RUSSIA,))
+    with open_store(tmp_path / "plan.db") as store:
+        for sql, params in _candidate_queries(event, search_window(event)):
+            plan = " ".join(
+                str(tuple(r)) for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)
+            )
+            assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
