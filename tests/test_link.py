@@ -185,3 +185,29 @@ def test_a_vague_report_follows_one_incident_and_bridges_none():
     # a report naming no actor fits anyone: it follows an incident, never bridges two
     unnamed = _coded(4, "a4", location=HOMS, actors=(), **strike)
     assert link_decision(unnamed, [homs]).anchor is homs
+
+
+def test_reports_naming_the_same_casualty_tell_one_story():
+    ypg = Actor(name="YPG: People's Protection Units", country="SY", kind=ActorKind.IDENTITY_MILITIA,
+                text="YPG")  # fmt: skip
+    regime = Actor(name="Military Forces of Syria", country="SY", kind=ActorKind.STATE_FORCES,
+                   text="Syrian forces")  # fmt: skip
+
+    def told(n: int, sub: str, etype: str, actors: tuple, text: str, **more) -> Event:
+        event = _coded(n, f"a{n}", etype=etype, sub=sub, location=RAQQA, actors=actors, **more)
+        return event.model_copy(update={"evidence": [Evidence(text=text, start=0, end=len(text))]})
+
+    bomb = told(1, "Remote explosive/landmine/IED", "Explosions/Remote violence", (ypg,),
+                "The volunteer Tom Marsh, 27, died when a mine exploded near his unit.")  # fmt: skip
+    obituary = told(2, "Armed clash", "Battles", (regime, IS),
+                    "His comrade said Marsh had fought on the Raqqa front for a year.",
+                    date="2018-04-03")  # fmt: skip
+    assert same_incident(bomb, obituary)  # other type, other actors: one casualty
+    later = obituary.model_copy(update={"date": "2018-04-20"})
+    assert not same_incident(bomb, later)  # three weeks apart
+    # a leader is named without an age or a rank: no private person in common
+    leader = told(3, "Armed clash", "Battles", (regime, IS),
+                  "President Marsh said the offensive would go on.")  # fmt: skip
+    plain = told(4, "Remote explosive/landmine/IED", "Explosions/Remote violence", (ypg,),
+                 "Officials said Tom Marsh would visit the front.")  # fmt: skip
+    assert not same_incident(plain, leader)

@@ -13,6 +13,7 @@ still be one happening is data (data/linking.yaml). See docs/incidents.md.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ from importlib import resources
 import yaml
 
 from sitreps.events.codebook import load_codebook
+from sitreps.geo.demonyms import country_code
 from sitreps.geo.resolve import distance_km as great_circle_km
 from sitreps.records import LOCATION_PRECISION_RANK, Actor, ActorKind, Event, Location
 from sitreps.time import PRECISION_RANK
@@ -53,25 +55,86 @@ def same_incident(a: Event, b: Event) -> bool:
     named place, and one told only at country level only to a report of the same sub-event
     type, to the day or week, by the same named perpetrator (`_specific_enough`).
 
-    Two events of one article, of the same sub-event type at the same named place on the same
-    day, are one incident whatever actors each names: the article's story ties them, and the
-    in-article merge kept them apart only for their actors (one side's claim and the other's
-    accusation, "Russia says…" and "Britain says Russia…").
+    Reports that name the same private person tell one story (`_one_persons_story`).
     """
-    if _told_twice_in_one_article(a, b):
-        return True
-    return _can_be_one(a, b) and _actors_overlap(a, b)
+    return (_can_be_one(a, b) and _actors_overlap(a, b)) or _one_persons_story(a, b)
 
 
-def _told_twice_in_one_article(a: Event, b: Event) -> bool:
-    return (
-        a.article.id == b.article.id
-        and a.sub_event_type == b.sub_event_type
-        and bool(a.date)
-        and a.date == b.date
-        and a.date_precision == b.date_precision == "day"
-        and _same_named_place(a.location, b.location)
+def _one_persons_story(a: Event, b: Event) -> bool:
+    """Two reports naming the same private person in their evidence ("Jac Holmes" in one,
+    "Holmes" in the other), of sub-types that may tell one happening, in compatible places and
+    at most `same_person.max_days` apart, tell that person's story: one death, one attack,
+    whatever type, actors or date precision each report gave it."""
+    if not (a.date and b.date):
+        return False
+    rules = cross_type_rules()
+    if a.event_type != b.event_type and not rules.compatible(a.sub_event_type, b.sub_event_type):
+        return False
+    if not _places_compatible(a.location, b.location):
+        return False
+    return _dates_compatible(a, b, same_person_rules()[0]) and _share_person(a, b)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
+_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)? ([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
+
+
+def _share_person(a: Event, b: Event) -> bool:
+    """One report names a person ("First Last") whose last name the other report's evidence
+    holds too; words of the reports' places and actors, demonyms, country names and the
+    words of data/linking.yaml are no person."""
+    excluded = _context_words(a) | _context_words(b)
+    people_a = _people(a) - excluded
+    people_b = _people(b) - excluded
+    return bool(people_a & _words(b) or people_b & _words(a))
+
+
+def _people(event: Event) -> set[str]:
+    """The last names of the people the evidence names as news names the dead and wounded:
+    with an age ("Jac Holmes, 24,"), a rank ("Sgt Matt Tonroe"), or "named as"; leaders and
+    spokesmen are named without them."""
+    pattern, not_names = same_person_rules()[1:]
+    return {
+        name
+        for evidence in event.evidence
+        for match in pattern.finditer(evidence.text)
+        for name in match.groups()
+        if name and name not in not_names and country_code(name) is None
+    }
+
+
+def _words(event: Event) -> set[str]:
+    return {word for evidence in event.evidence for word in _CAPITALISED.findall(evidence.text)}
+
+
+def _context_words(event: Event) -> set[str]:
+    """The words of the report's place and actors (a leader named as an actor included)."""
+    texts = []
+    if event.location is not None:
+        texts += [event.location.name or "", event.location.admin1 or ""]
+    for actor in (event.actor1, event.actor2):
+        if actor is not None:
+            texts += [actor.name, actor.text or ""]
+    return {word for text in texts for word in _CAPITALISED.findall(text)}
+
+
+@lru_cache(maxsize=1)
+def same_person_rules() -> tuple[int, re.Pattern, frozenset[str]]:
+    """(max days apart, the pattern of a named person, words that name no person)."""
+    data = _linking_data()["same_person"]
+    ranks = "|".join(re.escape(rank) for rank in data["ranks"])
+    pattern = re.compile(
+        rf"\b{_NAME},? (?:also |aged )?\d{{1,2}}\b"
+        rf"|\b(?:named as|{ranks})\.? (?:[A-Z][a-z]+ )?{_NAME}"
     )
+    words = set(data["not_names"]) | set(calendar.month_name[1:]) | set(calendar.day_name)
+    return int(data["max_days"]), pattern, frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _linking_data() -> dict:
+    text = resources.files("sitreps.data").joinpath("linking.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
 
 
 def choose_incident(event: Event, candidates: Iterable[Event]) -> str | None:
@@ -139,8 +202,7 @@ class CrossTypeRules:
 @lru_cache(maxsize=1)
 def cross_type_rules() -> CrossTypeRules:
     """The packaged cross-type linking rules; ValueError names an unknown sub-event type."""
-    text = resources.files("sitreps.data").joinpath("linking.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)["cross_type"]
+    data = _linking_data()["cross_type"]
     known = {sub.name for sub in load_codebook().sub_types}
     groups = []
     for group in data["groups"]:
@@ -172,16 +234,14 @@ class SearchWindow:
     condition of `same_incident`, so the store can find them through an index.
 
     `exact` holds the day- and week-dated reports: dated `exact[0]`..`exact[1]`, of one of
-    `event_types` (every sub-type when `sub_event_type` is None). `vague_dates` holds the
-    month- and year-dated ones, which link only to a report of the same sub-event type at the
-    same named place (None when none can link). `named_place` is set when the new report is
+    `event_types`. `vague_dates` holds the month- and year-dated ones, which link only to a
+    report at the same named place (None when none can link). `named_place` is set when the new report is
     told at a named place, so that reports at other named places more than `SAME_PLACE_KM`
     away, or of that name in another country, can be told apart."""
 
     exact: tuple[str, str]
     vague_dates: tuple[str, str] | None
     event_types: tuple[str, ...]
-    sub_event_type: str | None
     named_place: Location | None
 
 
@@ -196,7 +256,7 @@ def search_window(event: Event) -> SearchWindow | None:
     vague_date = event.date_precision in ("month", "year")
     if vague_date and not precise:
         return None
-    slack = max(FOLLOW_UP_DAYS, cross_type_rules().max_days)
+    slack = max(FOLLOW_UP_DAYS, cross_type_rules().max_days, same_person_rules()[0])
 
     def days(low: int, high: int) -> tuple[str, str]:
         return (first - timedelta(days=low)).isoformat(), (last + timedelta(days=high)).isoformat()
@@ -209,8 +269,7 @@ def search_window(event: Event) -> SearchWindow | None:
     return SearchWindow(
         exact=exact,
         vague_dates=wide if precise and not vague_date else None,
-        event_types=tuple(compatible_event_types(event)) if not vague_date else (event.event_type,),
-        sub_event_type=event.sub_event_type if vague_date else None,
+        event_types=tuple(compatible_event_types(event)),
         named_place=event.location if precise else None,
     )
 

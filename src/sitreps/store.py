@@ -985,24 +985,18 @@ def _candidate_queries(event: Event, window: SearchWindow) -> Iterator[tuple[str
             places.append(("location = ? AND country <> ?", [location.name, country]))
     near, near_params = _near_named_place(window.named_place)
     types = list(window.event_types)
-    kinds = [(("day", "week"), window.exact, window.sub_event_type)]
+    kinds = [(("day", "week"), window.exact)]
     if window.vague_dates is not None:
-        kinds.append((("month", "year"), window.vague_dates, event.sub_event_type))
+        kinds.append((("month", "year"), window.vague_dates))
     for place_sql, place_params in places:
-        for precisions, (first, last), sub_type in kinds:
+        for precisions, (first, last) in kinds:
             sql = (
                 f"SELECT id, record FROM events WHERE {place_sql} "
                 f"AND date_precision IN ({','.join('?' * len(precisions))}) "
                 "AND date BETWEEN ? AND ? "
                 f"AND event_type IN ({','.join('?' * len(types))}) AND {near}"
             )
-            params = [*place_params, *precisions, first, last, *types, *near_params]
-            if sub_type is not None:
-                # `|| ''` keeps the planner on events_link (which holds the sub-type) rather
-                # than the sub-type index, which would read that sub-type in every country
-                sql += " AND sub_event_type || '' = ?"
-                params.append(sub_type)
-            yield sql, params
+            yield sql, [*place_params, *precisions, first, last, *types, *near_params]
 
 
 def _near_named_place(place: Location | None) -> tuple[str, list]:
