@@ -362,3 +362,19 @@ def test_candidate_search_goes_through_indexes(tmp_path):
                 str(tuple(r)) for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)
             )
             assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+
+
+def test_a_vague_report_leaves_an_incident_an_older_linker_filled(link_db):
+    """A database linked by an older linker may hold incidents named after a vague report
+    with other reports in them: when the vague report moves, the incident stays theirs."""
+    with open_store(link_db) as store:
+        [vague] = store.save_article(*_told(1, SYRIA, (RUSSIA,)))
+        assert vague.incident_id == "s1"
+        store.save_article(*_told(2, ALEPPO_PLACE, (REGIME,)))
+        with store.conn:
+            store._set_incident("s2", "s1")  # as an older linker left it
+        [homs] = store.save_article(*_told(3, HOMS_PLACE, (RUSSIA,)))
+        incidents = {e.id: e.incident_id for e in store.events()}
+        assert incidents == {"s1": "s3", "s2": "s1", "s3": "s3"}
+        rows = store.conn.execute("SELECT id FROM incidents").fetchall()
+        assert {"s1", "s3"} <= {row["id"] for row in rows}

@@ -715,8 +715,12 @@ class Store:
             ).fetchone()["incident_id"]
             if current != target:
                 self._set_incident(vague.id, target)
-                if current == vague.id:  # it was alone
-                    self.conn.execute("DELETE FROM incidents WHERE id = ?", (vague.id,))
+                if current == vague.id:  # it was alone, unless an older linker put more there
+                    self.conn.execute(
+                        "DELETE FROM incidents WHERE id = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM events WHERE incident_id = ?)",
+                        (vague.id, vague.id),
+                    )
 
     def _set_incident(self, event_id: str, incident_id: str) -> None:
         row = self.conn.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
