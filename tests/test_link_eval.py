@@ -378,3 +378,60 @@ def test_a_vague_report_leaves_an_incident_an_older_linker_filled(link_db):
         assert incidents == {"s1": "s3", "s2": "s1", "s3": "s3"}
         rows = store.conn.execute("SELECT id FROM incidents").fetchall()
         assert {"s1", "s3"} <= {row["id"] for row in rows}
+
+
+def _random_reports(seed: int, count: int) -> list[tuple]:
+    """Reports drawn from small pools (places near and far, regions, countries, no place;
+    named, conventional and missing actors; types of one group; dates of every precision;
+    a casualty named in some), so that many of them can be linked."""
+    import random
+    from datetime import date, timedelta
+
+    from sitreps.records import Article
+
+    rng = random.Random(seed)
+    near_homs = Location(name="Talbiseh", country="SY", admin1="Homs", lat=34.84, lon=36.73,
+                         precision="place")  # fmt: skip
+    idlib = Location(name="Idlib", country="SY", admin1="Idlib", lat=35.8, lon=36.6,
+                     precision="admin1")  # fmt: skip
+    places = [HOMS_PLACE, near_homs, ALEPPO_PLACE, SYRIA, idlib, None]
+    conventional = Actor(name="Unidentified Armed Group (Syria)", country="SY",
+                         kind=ActorKind.REBELS)  # fmt: skip
+    isis = Actor(name="Islamic State", kind=ActorKind.REBELS, text="Isis")
+    actors = [RUSSIA, REGIME, isis, conventional, None]
+    types = [("Explosions/Remote violence", "Air/drone strike"),
+             ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+             ("Battles", "Armed clash"),
+             ("Explosions/Remote violence", "Remote explosive/landmine/IED")]  # fmt: skip
+    texts = ["A strike was reported.", "Tom Marsh, 27, was killed.", "Friends mourned Marsh."]
+    reports = []
+    for n in range(count):
+        etype, sub = rng.choice(types)
+        precision = rng.choice(["day"] * 6 + ["week", "month", "year"])
+        day = date(2015, 10, 1) + timedelta(days=rng.randrange(12))
+        if precision == "month":
+            day = day.replace(day=1)
+        elif precision == "year":
+            day = day.replace(month=1, day=1)
+        text = rng.choice(texts)
+        article = Article(id=f"r{n}", input=f"r{n}.txt", text=text)
+        event = Event(
+            id=f"r{n:02d}", event_type=etype, sub_event_type=sub, date=day.isoformat(),
+            date_precision=precision, actor1=rng.choice(actors), actor2=rng.choice(actors),
+            location=rng.choice(places), evidence=[Evidence(text=text, start=0, end=len(text))],
+            article=ArticleRef(id=article.id), confidence=0.7,
+        )  # fmt: skip
+        reports.append((article, [event]))
+    return reports
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_any_order_of_random_reports_gives_the_same_incidents(tmp_path, seed):
+    import random
+
+    reports = _random_reports(seed, 40)
+    expected = _incidents_after(tmp_path / "first.db", reports)
+    assert len(set(expected.values())) < len(expected)  # some were linked
+    for n in range(3):
+        order = random.Random(seed * 10 + n).sample(reports, len(reports))
+        assert _incidents_after(tmp_path / f"order{n}.db", order) == expected

@@ -65,13 +65,16 @@ def _one_persons_story(a: Event, b: Event) -> bool:
     "Holmes" in the other), of sub-types that may tell one happening, in compatible places and
     at most `same_person.max_days` apart, tell that person's story: one death, one attack,
     whatever type, actors or date precision each report gave it."""
-    if not (a.date and b.date):
+    if not (a.date and b.date) or not (a.date_precision and b.date_precision):
         return False
     rules = cross_type_rules()
     if a.event_type != b.event_type and not rules.compatible(a.sub_event_type, b.sub_event_type):
         return False
     if not _places_compatible(a.location, b.location):
         return False
+    vague_date = {a.date_precision, b.date_precision} & {"month", "year"}
+    if vague_date and not _same_named_place(a.location, b.location):
+        return False  # a month at large pins down no one's story (and is not searched for)
     return _dates_compatible(a, b, same_person_rules()[0]) and _share_person(a, b)
 
 
@@ -248,6 +251,8 @@ class SearchWindow:
 def search_window(event: Event) -> SearchWindow | None:
     """The stored reports `event` may link with, or None when it links with nothing (an
     undated report, or one told only to the month or year and not at a named place)."""
+    if event.date_precision not in _SPAN_DAYS:
+        return None
     try:
         first, last = _period(date.fromisoformat((event.date or "")[:10]), event.date_precision)
     except (ValueError, OverflowError):
@@ -297,7 +302,7 @@ def _place_strength(a: Location | None, b: Location | None) -> int:
 
 def _can_be_one(a: Event, b: Event) -> bool:
     """Type, place, date and specificity allow two reports to be one happening."""
-    if not (a.date and b.date):
+    if not (a.date and b.date) or not (a.date_precision and b.date_precision):
         return False  # an undated report pins down no happening
     if a.sub_event_type != b.sub_event_type:
         return _coded_apart_but_one(a, b)
