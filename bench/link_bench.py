@@ -12,7 +12,7 @@ different seed, dates to the day) one at a time and measures, in process CPU tim
 - ``save``: `Store.save_article` of a one-event article (linking, merging, writing, commit).
 
 Usage: .venv/bin/python bench/link_bench.py [--events 1000000] [--samples 300]
-       [--sqlite PATH] [--keep]
+       [--sqlite PATH] [--keep] [--no-old] [--seed 7]
 """
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ from sitreps.store import Store  # noqa: E402
 
 
 def sample_events(count: int, seed: int = 7) -> list[Event]:
-    """New events like the loaded ones, dated to the day, with fresh ids."""
+    """New events like the loaded ones, dated to the day, with fresh ids (by seed)."""
     generator = Generator(seed)
     events = []
     for n, (row, _, _) in enumerate(generator.rows(count)):
         record = json.loads(row[-1])
         day = date(2017, 1, 1) + timedelta(days=generator.rng.randrange(4 * 365))
-        record.update(id=f"new{n:06d}", date=day.isoformat(), date_precision="day",
-                      incident_id=None, article={"id": f"new-article-{n:06d}"})  # fmt: skip
+        record.update(id=f"new{seed}-{n:06d}", date=day.isoformat(), date_precision="day",
+                      incident_id=None, article={"id": f"new-article-{seed}-{n:06d}"})  # fmt: skip
         events.append(Event.model_validate(record))
     return events
 
@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--sqlite", type=Path, help="database file (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="reuse --sqlite if loaded")
     parser.add_argument("--no-old", action="store_true", help="skip the 400-day scan")
+    parser.add_argument("--seed", type=int, default=7, help="of the new events")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sitreps-link-bench-") as tmp:
         path = args.sqlite or Path(tmp) / "bench.db"
@@ -97,7 +98,7 @@ def main() -> None:
 
 
 def run(path: Path, args) -> None:
-    events = sample_events(args.samples)
+    events = sample_events(args.samples, args.seed)
     results: dict[str, list[float]] = {"scan-400d": [], "candidates": [], "link": [], "save": []}
     sizes: dict[str, list[int]] = {"scan-400d": [], "candidates": []}
     with Store(path) as store:
