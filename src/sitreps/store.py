@@ -418,7 +418,7 @@ class IncidentSource(BaseModel):
 class Incident(BaseModel):
     """One happening told by one or more reports, its fields merged across them."""
 
-    id: str = Field(description="The incident id (the id of its first event).")
+    id: str = Field(description="The incident id (the smallest id of its specific reports).")
     event_type: str
     sub_event_type: str
     date: str | None = None
