@@ -86,7 +86,7 @@ from sitreps.link import (  # noqa: E402
     choose_incident,
     compatible_event_types,
     cross_type_rules,
-    plan_merge,
+    link_decision,
 )
 
 RAQQA = Location(name="Raqqa", geonameid=163915, country="SY", lat=35.95, lon=39.01,
@@ -143,7 +143,9 @@ def test_one_place_name_resolved_to_two_gazetteer_entries_is_one_place():
                        lat=51.07, lon=-1.79, precision="place")  # fmt: skip
     maryland = Location(name="Salisbury", geonameid=4368711, country="US", admin1="Maryland",
                         lat=38.36, lon=-75.60, precision="place")  # fmt: skip
-    poison = {"etype": "Explosions/Remote violence", "sub": "Chemical weapon", "actors": ()}
+    russia = Actor(name="Military Forces of Russia", country="RU", kind=ActorKind.STATE_FORCES,
+                   text="Russian agents")  # fmt: skip
+    poison = {"etype": "Explosions/Remote violence", "sub": "Chemical weapon", "actors": (russia,)}
     first = _coded(1, "a1", location=england, **poison)
     assert choose_incident(_coded(2, "a2", location=maryland, **poison), [first]) == "x1"
     # one place, but a month later: another happening
@@ -151,7 +153,7 @@ def test_one_place_name_resolved_to_two_gazetteer_entries_is_one_place():
     assert choose_incident(later, [first]) is None
 
 
-def test_a_bridging_report_merges_two_incidents_that_agree():
+def test_a_bridging_report_joins_every_incident_it_fits():
     syria_side = Actor(name="Military Forces of Syria", country="SY", kind=ActorKind.STATE_FORCES,
                        text="regime forces")  # fmt: skip
     russia = Actor(name="Military Forces of Russia", country="RU", kind=ActorKind.STATE_FORCES,
@@ -160,16 +162,52 @@ def test_a_bridging_report_merges_two_incidents_that_agree():
                       text="civilians")  # fmt: skip
     strike = {"etype": "Explosions/Remote violence", "sub": "Air/drone strike"}
     a = _coded(1, "a1", location=HOMS, actors=(syria_side, civilians), **strike)
-    b = _coded(2, "a2", location=HOMS, actors=(russia,), **strike).model_copy(
-        update={"incident_id": "x2"}
-    )
-    told_by_russia = _coded(3, "a3", actors=(russia, syria_side), **strike)
-    d = told_by_russia.model_copy(update={"incident_id": "x2"})
-    a = a.model_copy(update={"incident_id": "x1"})
+    b = _coded(2, "a2", location=HOMS, actors=(russia,), **strike)
     bridge = _coded(4, "a4", location=HOMS, actors=(russia, syria_side), **strike)
-    assert plan_merge(bridge, {"x1": [a], "x2": [b, d]}) == ("x1", ["x2"])
-    # without the report that shares an actor with the first incident, nothing ties them
-    assert plan_merge(bridge, {"x1": [a], "x2": [b]}) == ("x1", [])
-    # an incident at another place is never absorbed, whatever the bridge says
+    assert link_decision(bridge, [a, b]).joined == {"x1", "x2"}
+    assert choose_incident(bridge, [a, b]) == "x1"  # the smallest id names the merged incident
+    # an incident at another place is never joined, whatever the bridge says
     elsewhere = b.model_copy(update={"location": ALEPPO})
-    assert plan_merge(bridge, {"x1": [a], "x2": [elsewhere, d]}) == ("x1", [])
+    assert link_decision(bridge, [a, elsewhere]).joined == {"x1"}
+
+
+def test_a_vague_report_follows_one_incident_and_bridges_none():
+    russia = Actor(name="Military Forces of Russia", country="RU", kind=ActorKind.STATE_FORCES,
+                   text="Russian jets")  # fmt: skip
+    strike = {"etype": "Explosions/Remote violence", "sub": "Air/drone strike"}
+    homs = _coded(1, "a1", location=HOMS, actors=(russia,), **strike)
+    aleppo = _coded(2, "a2", location=ALEPPO, actors=(russia,), **strike)
+    # told at country level: it fits both strikes, and joins one without merging them
+    vague = _coded(3, "a3", location=SYRIA, actors=(russia,), **strike)
+    decision = link_decision(vague, [aleppo, homs])
+    assert decision.joined == frozenset() and decision.anchor is homs
+    assert link_decision(vague, [homs, aleppo]).anchor is homs  # whatever the order
+    # a report naming no actor fits anyone: it follows an incident, never bridges two
+    unnamed = _coded(4, "a4", location=HOMS, actors=(), **strike)
+    assert link_decision(unnamed, [homs]).anchor is homs
+
+
+def test_reports_naming_the_same_casualty_tell_one_story():
+    ypg = Actor(name="YPG: People's Protection Units", country="SY", kind=ActorKind.IDENTITY_MILITIA,
+                text="YPG")  # fmt: skip
+    regime = Actor(name="Military Forces of Syria", country="SY", kind=ActorKind.STATE_FORCES,
+                   text="Syrian forces")  # fmt: skip
+
+    def told(n: int, sub: str, etype: str, actors: tuple, text: str, **more) -> Event:
+        event = _coded(n, f"a{n}", etype=etype, sub=sub, location=RAQQA, actors=actors, **more)
+        return event.model_copy(update={"evidence": [Evidence(text=text, start=0, end=len(text))]})
+
+    bomb = told(1, "Remote explosive/landmine/IED", "Explosions/Remote violence", (ypg,),
+                "The volunteer Tom Marsh, 27, died when a mine exploded near his unit.")  # fmt: skip
+    obituary = told(2, "Armed clash", "Battles", (regime, IS),
+                    "His comrade said Marsh had fought on the Raqqa front for a year.",
+                    date="2018-04-03")  # fmt: skip
+    assert same_incident(bomb, obituary)  # other type, other actors: one casualty
+    later = obituary.model_copy(update={"date": "2018-04-20"})
+    assert not same_incident(bomb, later)  # three weeks apart
+    # a leader is named without an age or a rank: no private person in common
+    leader = told(3, "Armed clash", "Battles", (regime, IS),
+                  "President Marsh said the offensive would go on.")  # fmt: skip
+    plain = told(4, "Remote explosive/landmine/IED", "Explosions/Remote violence", (ypg,),
+                 "Officials said Tom Marsh would visit the front.")  # fmt: skip
+    assert not same_incident(plain, leader)

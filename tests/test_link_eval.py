@@ -240,7 +240,8 @@ def _told(n: int, location: Location, actors: tuple, *, etype: str = "Explosions
     article = Article(id=f"art{n}", input=f"art{n}.txt", text="A strike was reported.")
     event = Event(
         id=f"s{n}", event_type=etype, sub_event_type=sub, date=date, date_precision="day",
-        actor1=actors[0], actor2=actors[1] if len(actors) > 1 else None, location=location,
+        actor1=actors[0] if actors else None, actor2=actors[1] if len(actors) > 1 else None,
+        location=location,
         evidence=[Evidence(text="A strike was reported.", start=0, end=22)],
         article=ArticleRef(id=article.id), confidence=0.7,
     )  # fmt: skip
@@ -279,3 +280,187 @@ def test_reports_coded_with_different_types_link_in_the_store(link_db):
         )
         assert bomb.incident_id == "s1"
         assert store.incident("s1").reports == 2
+
+
+def test_saving_returns_the_incident_that_survives_a_merge(link_db):
+    """An article's first event joins one incident, its second bridges that incident and
+    another: both come back with the incident that survives."""
+    with open_store(link_db) as store:
+        store.save_article(*_told(1, HOMS_PLACE, (REGIME,)))
+        store.save_article(*_told(2, HOMS_PLACE, (RUSSIA,)))
+        article, [joins] = _told(3, HOMS_PLACE, (RUSSIA,))
+        _, [bridge] = _told(4, HOMS_PLACE, (RUSSIA, REGIME))
+        bridge = bridge.model_copy(update={"article": joins.article})
+        saved = store.save_article(article, [joins, bridge])
+        assert [e.incident_id for e in saved] == ["s1", "s1"]
+        assert {e.incident_id for e in store.events()} == {"s1"}
+
+
+ALEPPO_PLACE = Location(name="Aleppo", geonameid=170063, country="SY", admin1="Aleppo",
+                        lat=36.20, lon=37.16, precision="place")  # fmt: skip
+
+
+def _story() -> list[tuple]:
+    """Reports of two strikes and their follow-ups, vague ones and one bridging report."""
+    civilians = Actor(name="Civilians (Syria)", country="SY", kind=ActorKind.CIVILIANS,
+                      text="civilians")  # fmt: skip
+    return [
+        _told(1, HOMS_PLACE, (REGIME, civilians)),
+        _told(2, HOMS_PLACE, (RUSSIA,), date="2015-10-02"),
+        _told(3, SYRIA, (RUSSIA,)),  # fits the Homs and the Aleppo strikes: follows one
+        _told(4, ALEPPO_PLACE, (RUSSIA,)),
+        _told(5, HOMS_PLACE, (RUSSIA, REGIME), date="2015-10-02"),  # bridges 1 and 2
+        _told(6, HOMS_PLACE, ()),  # names nobody: follows
+        _told(7, ALEPPO_PLACE, (RUSSIA,), date="2015-10-20"),  # another strike
+        _told(8, SYRIA, ()),  # pins down nothing
+    ]
+
+
+def _incidents_after(path, articles) -> dict[str, str]:
+    with open_store(path) as store:
+        for article, events in articles:
+            store.save_article(article, events)
+        return {e.id: e.incident_id for e in store.events()}
+
+
+def test_the_order_of_ingest_does_not_change_the_incidents(tmp_path):
+    import random
+
+    story = _story()
+    expected = _incidents_after(tmp_path / "forward.db", story)
+    assert len(set(expected.values())) == 4  # s1 (with s3), s4, s7, s8
+    assert expected["s1"] == expected["s2"] == expected["s5"] == expected["s6"] == "s1"
+    assert expected["s3"] in ("s1", "s4") and expected["s7"] == "s7"
+    orders = [list(reversed(story))] + [
+        random.Random(n).sample(story, len(story)) for n in range(6)
+    ]
+    for n, order in enumerate(orders):
+        assert _incidents_after(tmp_path / f"order{n}.db", order) == expected
+
+
+def test_the_order_of_real_articles_does_not_change_the_incidents(examples_db, tmp_path):
+    with open_store(examples_db) as store:
+        rows = store.conn.execute("SELECT DISTINCT article_id FROM events ORDER BY rowid")
+        articles = []
+        for row in rows.fetchall():
+            article = store.article(row["article_id"])
+            events = [e.model_copy(update={"incident_id": None}) for e in store.events()
+                      if e.article.id == article.id]  # fmt: skip
+            articles.append((article, events))
+    forward = _incidents_after(tmp_path / "forward.db", articles)
+    assert _incidents_after(tmp_path / "reverse.db", list(reversed(articles))) == forward
+
+
+def _fill(store, count: int) -> None:
+    """`count` bare events over 10 countries and 1000 days, then fresh statistics."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(6)
+    types = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
+             ("Protests", "Peaceful protest"), ("Riots", "Mob violence")]  # fmt: skip
+    countries = ["SY", "IQ", "YE", "AF", "SO", "NG", "ML", "UA", "MM", "SD"]
+    rows = []
+    for n in range(count):
+        etype, sub = rng.choice(types)
+        day = date(2014, 1, 1) + timedelta(days=rng.randrange(1000))
+        rows.append((f"f{n}", "fill", etype, sub, day.isoformat(), "day", rng.choice(countries),
+                     "place", rng.uniform(-30, 50), rng.uniform(-20, 100), "{}"))  # fmt: skip
+    with store.conn:
+        store.conn.execute("INSERT INTO articles (id, text) VALUES ('fill', 'filler')")
+        store.conn.executemany(
+            "INSERT INTO events (id, article_id, event_type, sub_event_type, date, date_precision, "
+            "country, geo_precision, lat, lon, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    store.conn.execute("ANALYZE")
+
+
+@pytest.mark.parametrize(
+    ("location", "index"),
+    [(HOMS_PLACE, "events_link"), (SYRIA, "events_link"), (None, "events_type_date")],
+)
+def test_candidate_search_goes_through_indexes(link_db, location, index):
+    from sitreps.link import search_window
+    from sitreps.store import _candidate_queries
+
+    _, [event] = _told(1, location, (RUSSIA,))
+    with open_store(link_db) as store:
+        _fill(store, 5000)
+        plans = [store.dialect.plan(store.conn, sql, params)
+                 for sql, params in _candidate_queries(event, search_window(event))]  # fmt: skip
+        assert index in plans[0]
+        assert all("events_" in plan for plan in plans), plans
+
+
+def test_a_vague_report_leaves_an_incident_an_older_linker_filled(link_db):
+    """A database linked by an older linker may hold incidents named after a vague report
+    with other reports in them: when the vague report moves, the incident stays theirs."""
+    with open_store(link_db) as store:
+        [vague] = store.save_article(*_told(1, SYRIA, (RUSSIA,)))
+        assert vague.incident_id == "s1"
+        store.save_article(*_told(2, ALEPPO_PLACE, (REGIME,)))
+        with store.conn:
+            store._set_incident("s2", "s1")  # as an older linker left it
+        [homs] = store.save_article(*_told(3, HOMS_PLACE, (RUSSIA,)))
+        incidents = {e.id: e.incident_id for e in store.events()}
+        assert incidents == {"s1": "s3", "s2": "s1", "s3": "s3"}
+        rows = store.conn.execute("SELECT id FROM incidents").fetchall()
+        assert {"s1", "s3"} <= {row["id"] for row in rows}
+
+
+def _random_reports(seed: int, count: int) -> list[tuple]:
+    """Reports drawn from small pools (places near and far, regions, countries, no place;
+    named, conventional and missing actors; types of one group; dates of every precision;
+    a casualty named in some), so that many of them can be linked."""
+    import random
+    from datetime import date, timedelta
+
+    from sitreps.records import Article
+
+    rng = random.Random(seed)
+    near_homs = Location(name="Talbiseh", country="SY", admin1="Homs", lat=34.84, lon=36.73,
+                         precision="place")  # fmt: skip
+    idlib = Location(name="Idlib", country="SY", admin1="Idlib", lat=35.8, lon=36.6,
+                     precision="admin1")  # fmt: skip
+    places = [HOMS_PLACE, near_homs, ALEPPO_PLACE, SYRIA, idlib, None]
+    conventional = Actor(name="Unidentified Armed Group (Syria)", country="SY",
+                         kind=ActorKind.REBELS)  # fmt: skip
+    isis = Actor(name="Islamic State", kind=ActorKind.REBELS, text="Isis")
+    actors = [RUSSIA, REGIME, isis, conventional, None]
+    types = [("Explosions/Remote violence", "Air/drone strike"),
+             ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+             ("Battles", "Armed clash"),
+             ("Explosions/Remote violence", "Remote explosive/landmine/IED")]  # fmt: skip
+    texts = ["A strike was reported.", "Tom Marsh, 27, was killed.", "Friends mourned Marsh."]
+    reports = []
+    for n in range(count):
+        etype, sub = rng.choice(types)
+        precision = rng.choice(["day"] * 6 + ["week", "month", "year"])
+        day = date(2015, 10, 1) + timedelta(days=rng.randrange(12))
+        if precision == "month":
+            day = day.replace(day=1)
+        elif precision == "year":
+            day = day.replace(month=1, day=1)
+        text = rng.choice(texts)
+        article = Article(id=f"r{n}", input=f"r{n}.txt", text=text)
+        event = Event(
+            id=f"r{n:02d}", event_type=etype, sub_event_type=sub, date=day.isoformat(),
+            date_precision=precision, actor1=rng.choice(actors), actor2=rng.choice(actors),
+            location=rng.choice(places), evidence=[Evidence(text=text, start=0, end=len(text))],
+            article=ArticleRef(id=article.id), confidence=0.7,
+        )  # fmt: skip
+        reports.append((article, [event]))
+    return reports
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_any_order_of_random_reports_gives_the_same_incidents(tmp_path, seed):
+    import random
+
+    reports = _random_reports(seed, 40)
+    expected = _incidents_after(tmp_path / "first.db", reports)
+    assert len(set(expected.values())) < len(expected)  # some were linked
+    for n in range(3):
+        order = random.Random(seed * 10 + n).sample(reports, len(reports))
+        assert _incidents_after(tmp_path / f"order{n}.db", order) == expected

@@ -4,14 +4,16 @@ Within an article, several sentences often tell one event ("Russia says it has s
 bomb IS targets", "the defence ministry said airstrikes hit vehicles", "a US official said
 Russian jets struck near Homs"): they are merged into one event that keeps every sentence as
 evidence, the most precise place, the best-resolved date and every attribution. Across
-articles, the store links events into incidents with `qualifying_incidents` /
-`choose_incident`, merging incidents a new report bridges (`plan_merge`); which differently
-coded reports may still be one happening is data (data/linking.yaml). See docs/incidents.md.
+articles, the store links events into incidents with `link_decision` (specific reports
+transitively, vague ones to one anchor report, so the incidents do not depend on the order of
+ingest) over the stored reports `search_window` delimits; which differently coded reports may
+still be one happening is data (data/linking.yaml). See docs/incidents.md.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,6 +23,7 @@ from importlib import resources
 import yaml
 
 from sitreps.events.codebook import load_codebook
+from sitreps.geo.demonyms import country_code
 from sitreps.geo.resolve import distance_km as great_circle_km
 from sitreps.records import LOCATION_PRECISION_RANK, Actor, ActorKind, Event, Location
 from sitreps.time import PRECISION_RANK
@@ -51,83 +54,140 @@ def same_incident(a: Event, b: Event) -> bool:
     only to the month or year links only to a report of the same sub-event type at the same
     named place, and one told only at country level only to a report of the same sub-event
     type, to the day or week, by the same named perpetrator (`_specific_enough`).
+
+    Reports that name the same private person tell one story (`_one_persons_story`).
     """
-    return _can_be_one(a, b) and _actors_overlap(a, b)
+    return (_can_be_one(a, b) and _actors_overlap(a, b)) or _one_persons_story(a, b)
+
+
+def _one_persons_story(a: Event, b: Event) -> bool:
+    """Two reports naming the same private person in their evidence ("Jac Holmes" in one,
+    "Holmes" in the other), of sub-types that may tell one happening, in compatible places and
+    at most `same_person.max_days` apart, tell that person's story: one death, one attack,
+    whatever type, actors or date precision each report gave it."""
+    if not (a.date and b.date) or not (a.date_precision and b.date_precision):
+        return False
+    rules = cross_type_rules()
+    if a.event_type != b.event_type and not rules.compatible(a.sub_event_type, b.sub_event_type):
+        return False
+    if not _places_compatible(a.location, b.location):
+        return False
+    vague_date = {a.date_precision, b.date_precision} & {"month", "year"}
+    if vague_date and not _same_named_place(a.location, b.location):
+        return False  # a month at large pins down no one's story (and is not searched for)
+    return _dates_compatible(a, b, same_person_rules()[0]) and _share_person(a, b)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
+_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)? ([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
+
+
+def _share_person(a: Event, b: Event) -> bool:
+    """One report names a person ("First Last") whose last name the other report's evidence
+    holds too; words of the reports' places and actors, demonyms, country names and the
+    words of data/linking.yaml are no person."""
+    excluded = _context_words(a) | _context_words(b)
+    people_a = _people(a) - excluded
+    people_b = _people(b) - excluded
+    return bool(people_a & _words(b) or people_b & _words(a))
+
+
+def _people(event: Event) -> set[str]:
+    """The last names of the people the evidence names as news names the dead and wounded:
+    with an age ("Jac Holmes, 24,"), a rank ("Sgt Matt Tonroe"), or "named as"; leaders and
+    spokesmen are named without them."""
+    pattern, not_names = same_person_rules()[1:]
+    return {
+        name
+        for evidence in event.evidence
+        for match in pattern.finditer(evidence.text)
+        for name in match.groups()
+        if name and name not in not_names and country_code(name) is None
+    }
+
+
+def _words(event: Event) -> set[str]:
+    return {word for evidence in event.evidence for word in _CAPITALISED.findall(evidence.text)}
+
+
+def _context_words(event: Event) -> set[str]:
+    """The words of the report's place and actors (a leader named as an actor included)."""
+    texts = []
+    if event.location is not None:
+        texts += [event.location.name or "", event.location.admin1 or ""]
+    for actor in (event.actor1, event.actor2):
+        if actor is not None:
+            texts += [actor.name, actor.text or ""]
+    return {word for text in texts for word in _CAPITALISED.findall(text)}
+
+
+@lru_cache(maxsize=1)
+def same_person_rules() -> tuple[int, re.Pattern, frozenset[str]]:
+    """(max days apart, the pattern of a named person, words that name no person)."""
+    data = _linking_data()["same_person"]
+    ranks = "|".join(re.escape(rank) for rank in data["ranks"])
+    pattern = re.compile(
+        rf"\b{_NAME},? (?:also |aged )?\d{{1,2}}\b"
+        rf"|\b(?:named as|{ranks})\.? (?:[A-Z][a-z]+ )?{_NAME}"
+    )
+    words = set(data["not_names"]) | set(calendar.month_name[1:]) | set(calendar.day_name)
+    return int(data["max_days"]), pattern, frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _linking_data() -> dict:
+    text = resources.files("sitreps.data").joinpath("linking.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
 
 
 def choose_incident(event: Event, candidates: Iterable[Event]) -> str | None:
-    """The incident a new event joins, or None for a new one.
+    """The incident a new event joins, or None when it starts one (see `link_decision`)."""
+    decision = link_decision(event, candidates)
+    if decision.anchor is not None:
+        return decision.anchor.incident_id or decision.anchor.id
+    if decision.joined:
+        return min({*decision.joined, event.id})
+    return None
 
-    `candidates` are stored events, in stored order. The event must be able to be one
-    happening (type, place, date, specificity) with every *specific* report of the incident
-    (a named place or region, and a day or week), or with every report when none is specific:
-    vague reports follow an incident but never stretch it, so one of them cannot chain
-    unrelated happenings together. It must also share an actor with at least one report
-    (actors are the noisiest field: one report's attacker is another's target). Among the
-    incidents that qualify, the one told at the same named place wins, then the same region,
-    then the first stored.
+
+@dataclass(frozen=True)
+class LinkDecision:
+    """How a new report links: a specific report joins (and so merges) every incident
+    `joined` names; a vague one attaches to its `anchor` report's incident."""
+
+    joined: frozenset[str] = frozenset()
+    anchor: Event | None = None
+
+
+def link_decision(event: Event, candidates: Iterable[Event]) -> LinkDecision:
+    """Link a new report to stored ones (`candidates`, each with its incident_id).
+
+    Incidents do not depend on the order reports arrive in:
+    - *specific* reports (a named place or region, dated to the day or week) are linked
+      transitively: every specific report that can be one happening with the new one
+      (`same_incident`) puts its incident into `joined`, and the store merges them all; an
+      incident's id is the smallest id among its specific reports. So the specific reports
+      of an incident are the connected components of `same_incident`.
+    - a *vague* report (told at country level, or only to the month or year) never joins two
+      incidents: it attaches to the single best specific report it can be one happening
+      with (`anchor_rank`: the same named place, then the same region, then the same
+      sub-event type, then the smallest id), and is alone otherwise. A vague report pins down
+      no happening by itself, so it never bridges two, and two vague reports are never
+      linked to each other.
     """
-    qualifying = qualifying_incidents(event, candidates)
-    return qualifying[0] if qualifying else None
+    others = [c for c in candidates if c.id != event.id and is_specific(c)]
+    matching = [c for c in others if same_incident(event, c)]
+    if is_specific(event):
+        return LinkDecision(joined=frozenset(c.incident_id or c.id for c in matching))
+    if not matching:
+        return LinkDecision()
+    return LinkDecision(anchor=min(matching, key=lambda c: anchor_rank(event, c)))
 
 
-def qualifying_incidents(event: Event, candidates: Iterable[Event]) -> list[str]:
-    """Every incident the new event could join (see `choose_incident`), the best first: the
-    same named place, then the same region, then the first stored."""
-    incidents: dict[str, list[Event]] = {}
-    for other in candidates:
-        if other.id != event.id:
-            incidents.setdefault(other.incident_id or other.id, []).append(other)
-    ranked = []
-    for order, (incident_id, reports) in enumerate(incidents.items()):
-        if _may_join(event, reports):
-            strength = max(_place_strength(event.location, r.location) for r in reports)
-            ranked.append((-strength, order, incident_id))
-    return [incident_id for _, _, incident_id in sorted(ranked)]
-
-
-def _may_join(event: Event, reports: Sequence[Event]) -> bool:
-    binding = _binding(reports)
-    if not all(_can_be_one(event, r) for r in binding):
-        return False
-    return any(_can_be_one(event, r) and _actors_overlap(event, r) for r in reports)
-
-
-def _binding(reports: Sequence[Event]) -> list[Event]:
-    """The reports a newcomer must agree with: the specific ones, or all when none is."""
-    return [r for r in reports if _is_specific(r)] or list(reports)
-
-
-def plan_merge(event: Event, incidents: dict[str, list[Event]]) -> tuple[str, list[str]]:
-    """When a new report fits several incidents, which one it joins and which others merge
-    into it: a report that bridges two incidents shows they tell one happening.
-
-    `incidents` holds every report of each incident the event qualifies for, the best first
-    (`qualifying_incidents`). The best is kept; each other incident is absorbed when all its
-    binding reports can be one happening with all binding reports of the incident grown so
-    far and two of their reports share an actor (the rules a single report must pass), so a
-    bridge never chains two happenings that disagree. Deterministic for a given order."""
-    ids = list(incidents)
-    keep, absorbed = ids[0], []
-    grown = list(incidents[keep])
-    for other_id in ids[1:]:
-        others = incidents[other_id]
-        if _incidents_agree([*grown, event], others, grown):
-            absorbed.append(other_id)
-            grown += others
-    return keep, absorbed
-
-
-def _incidents_agree(
-    first: Sequence[Event], second: Sequence[Event], stored_first: Sequence[Event]
-) -> bool:
-    """Two incidents may be one: every binding report of one can be one happening with every
-    binding report of the other, and a stored report of the first shares an actor with one of
-    the second (the bridging report's own actors do not count: one that names nobody fits
-    anyone)."""
-    if not all(_can_be_one(x, y) for x in _binding(first) for y in _binding(second)):
-        return False
-    return any(_actors_overlap(x, y) for x in stored_first for y in second)
+def anchor_rank(event: Event, report: Event) -> tuple[int, int, str]:
+    """Sort key of the specific reports a vague report may attach to (smallest first)."""
+    same_type = event.sub_event_type == report.sub_event_type
+    return (-_place_strength(event.location, report.location), -int(same_type), report.id)
 
 
 @dataclass(frozen=True)
@@ -145,8 +205,7 @@ class CrossTypeRules:
 @lru_cache(maxsize=1)
 def cross_type_rules() -> CrossTypeRules:
     """The packaged cross-type linking rules; ValueError names an unknown sub-event type."""
-    text = resources.files("sitreps.data").joinpath("linking.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)["cross_type"]
+    data = _linking_data()["cross_type"]
     known = {sub.name for sub in load_codebook().sub_types}
     groups = []
     for group in data["groups"]:
@@ -172,9 +231,65 @@ def compatible_event_types(event: Event) -> list[str]:
     return types
 
 
-def _is_specific(event: Event) -> bool:
-    """Told at a named place or region, to the day or week."""
-    return not _is_vague_place(event.location) and event.date_precision in ("day", "week")
+@dataclass(frozen=True)
+class SearchWindow:
+    """Where the stored reports a new one may link with lie (`search_window`): a necessary
+    condition of `same_incident`, so the store can find them through an index.
+
+    `exact` holds the day- and week-dated reports: dated `exact[0]`..`exact[1]`, of one of
+    `event_types`. `vague_dates` holds the month- and year-dated ones, which link only to a
+    report at the same named place (None when none can link). `named_place` is set when the new report is
+    told at a named place, so that reports at other named places more than `SAME_PLACE_KM`
+    away, or of that name in another country, can be told apart."""
+
+    exact: tuple[str, str]
+    vague_dates: tuple[str, str] | None
+    event_types: tuple[str, ...]
+    named_place: Location | None
+
+
+def search_window(event: Event) -> SearchWindow | None:
+    """The stored reports `event` may link with, or None when it links with nothing (an
+    undated report, or one told only to the month or year and not at a named place)."""
+    if event.date_precision not in _SPAN_DAYS:
+        return None
+    try:
+        first, last = _period(date.fromisoformat((event.date or "")[:10]), event.date_precision)
+    except (ValueError, OverflowError):
+        return None
+    precise = event.location is not None and event.location.precision in _PRECISE
+    vague_date = event.date_precision in ("month", "year")
+    if vague_date and not precise:
+        return None
+    slack = max(FOLLOW_UP_DAYS, cross_type_rules().max_days, same_person_rules()[0])
+
+    def days(low: int, high: int) -> tuple[str, str]:
+        return (first - timedelta(days=low)).isoformat(), (last + timedelta(days=high)).isoformat()
+
+    try:
+        exact = days(slack + _SPAN_DAYS["week"], slack)
+        wide = days(slack + _SPAN_DAYS["year"], slack)
+    except OverflowError:
+        return None  # an absurd date (year 1 or 9999) links to nothing
+    return SearchWindow(
+        exact=exact,
+        vague_dates=wide if precise and not vague_date else None,
+        event_types=tuple(compatible_event_types(event)),
+        named_place=event.location if precise else None,
+    )
+
+
+_SPAN_DAYS = {"day": 0, "week": 6, "month": 30, "year": 365}  # the last day of a period
+
+
+def is_specific(event: Event) -> bool:
+    """A report that pins down one happening by itself: dated to the day or week, naming an
+    actor (in the text), and told at a named place or region or naming both sides. A report
+    that names nobody fits anyone, so it may follow an incident but never bridge two."""
+    if event.date_precision not in ("day", "week"):
+        return False
+    named = len(_named_actors(event))
+    return named == 2 or (named == 1 and not _is_vague_place(event.location))
 
 
 def _place_strength(a: Location | None, b: Location | None) -> int:
@@ -187,6 +302,8 @@ def _place_strength(a: Location | None, b: Location | None) -> int:
 
 def _can_be_one(a: Event, b: Event) -> bool:
     """Type, place, date and specificity allow two reports to be one happening."""
+    if not (a.date and b.date) or not (a.date_precision and b.date_precision):
+        return False  # an undated report pins down no happening
     if a.sub_event_type != b.sub_event_type:
         return _coded_apart_but_one(a, b)
     if not _places_compatible(a.location, b.location):

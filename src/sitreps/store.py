@@ -37,10 +37,13 @@ from sitreps.dialects import (
     search_words,
 )
 from sitreps.link import (
-    compatible_event_types,
+    SAME_PLACE_KM,
+    SearchWindow,
     great_circle_km,
-    plan_merge,
-    qualifying_incidents,
+    is_specific,
+    link_decision,
+    same_incident,
+    search_window,
 )
 from sitreps.records import (
     LOCATION_PRECISION_RANK,
@@ -184,6 +187,15 @@ MIGRATIONS: list[Migration] = [
     # Both split on what is not a letter or digit and ignore case (sitreps.dialects). And a
     # map view over dates: an index on the 1° cell of each event, then its date.
     {"sqlite": SQLITE_WORD_INDEXES, "postgresql": POSTGRES_WORD_INDEXES},
+    # 7: incident linking looks up the reports a new one may link
+    # with (Store._candidates) by date precision, country and date, filtering type, sub-type,
+    # place precision and coordinates inside the index; and a place name in another country.
+    # Date precision leads so that the query filters (no precision) keep their own indexes.
+    """
+    CREATE INDEX IF NOT EXISTS events_link ON events(date_precision, country, date, event_type,
+                                                     sub_event_type, geo_precision, lat, lon);
+    CREATE INDEX IF NOT EXISTS events_place_name ON events(location, date);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -425,7 +437,7 @@ class IncidentSource(BaseModel):
 class Incident(BaseModel):
     """One happening told by one or more reports, its fields merged across them."""
 
-    id: str = Field(description="The incident id (the id of its first event).")
+    id: str = Field(description="The incident id (the smallest id of its specific reports).")
     event_type: str
     sub_event_type: str
     date: str | None = None
@@ -612,7 +624,20 @@ class Store:
                 _UPSERT_DOCUMENT,
                 (content_hash, article.input, kind, size, "coded", article.id, _now()),
             )
+            linked = self._current_incidents(linked)
         return linked
+
+    def _current_incidents(self, events: list[Event]) -> list[Event]:
+        """The events with the incident they are in now: a later event of the same article
+        may have merged the incident an earlier one joined."""
+        if not events:
+            return events
+        rows = self.conn.execute(
+            "SELECT id, incident_id FROM events WHERE article_id = ?", (events[0].article.id,)
+        )
+        current = {row["id"]: row["incident_id"] for row in rows}
+        return [e.model_copy(update={"incident_id": current.get(e.id, e.incident_id)})
+                for e in events]  # fmt: skip
 
     def stored_article(self, content_hash: str) -> Article | None:
         """The article coded from the document with this content hash, if any."""
@@ -670,54 +695,84 @@ class Store:
         )
 
     def _incident_for(self, event: Event) -> str:
-        """The incident this event joins: an earlier compatible event's, or a new one.
+        """The incident this event joins (`sitreps.link.link_decision`), merging the incidents
+        a specific report bridges and moving the vague reports it now suits best.
 
         Runs inside save_article's transaction: it must not commit on its own."""
-        joined = qualifying_incidents(event, self._candidates(event))
-        if len(joined) > 1:  # a report that bridges incidents may merge them (sitreps.link)
-            keep, absorbed = plan_merge(event, self._incident_events(joined))
-            self._merge_incidents(keep, absorbed)
-            return keep
-        if joined:
-            return joined[0]
+        candidates = list(self._candidates(event))
+        decision = link_decision(event, candidates)
+        if decision.anchor is not None:
+            return decision.anchor.incident_id or decision.anchor.id
+        keep = min({*decision.joined, event.id})
+        if keep == event.id:
+            self._new_incident(event)
+        self._merge_incidents(keep, sorted(decision.joined - {keep}))
+        self._reanchor_vague(event, keep, candidates)
+        return keep
+
+    def _new_incident(self, event: Event) -> None:
         self.conn.execute(
             "INSERT INTO incidents VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
             (event.id, event.event_type, event.date,
              event.location.country if event.location else None),
         )  # fmt: skip
-        return event.id
+
+    def _reanchor_vague(self, event: Event, incident_id: str, candidates: list[Event]) -> None:
+        """A new specific report may suit a stored vague report better than its anchor (or
+        give a lone one an anchor): attach each such report where the rules put it now, so
+        that the order of ingest does not matter."""
+        if not is_specific(event):
+            return
+        for vague in candidates:
+            if is_specific(vague) or not same_incident(vague, event):
+                continue
+            decision = link_decision(vague, [*self._candidates(vague), event])
+            anchor = decision.anchor
+            target = incident_id if anchor is event else anchor.incident_id or anchor.id
+            current = self.conn.execute(
+                "SELECT incident_id FROM events WHERE id = ?", (vague.id,)
+            ).fetchone()["incident_id"]
+            if current != target:
+                self._set_incident(vague.id, target)
+                if current == vague.id:  # it was alone, unless an older linker put more there
+                    self.conn.execute(
+                        "DELETE FROM incidents WHERE id = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM events WHERE incident_id = ?)",
+                        (vague.id, vague.id),
+                    )
+
+    def _set_incident(self, event_id: str, incident_id: str) -> None:
+        row = self.conn.execute("SELECT record FROM events WHERE id = ?", (event_id,)).fetchone()
+        event = Event.model_validate_json(row["record"])
+        record = event.model_copy(update={"incident_id": incident_id}).model_dump_json()
+        self.conn.execute(
+            "UPDATE events SET incident_id = ?, record = ? WHERE id = ?",
+            (incident_id, record, event_id),
+        )
 
     def _merge_incidents(self, keep: str, absorbed: Sequence[str]) -> None:
         """Move every report of the absorbed incidents into `keep` (inside the transaction)."""
         for incident_id in absorbed:
             rows = self.conn.execute(
-                "SELECT id, record FROM events WHERE incident_id = ?", (incident_id,)
+                "SELECT id FROM events WHERE incident_id = ?", (incident_id,)
             ).fetchall()
             for row in rows:
-                event = Event.model_validate_json(row["record"])
-                record = event.model_copy(update={"incident_id": keep}).model_dump_json()
-                self.conn.execute(
-                    "UPDATE events SET incident_id = ?, record = ? WHERE id = ?",
-                    (keep, record, row["id"]),
-                )
+                self._set_incident(row["id"], keep)
             self.conn.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
 
     def _candidates(self, event: Event) -> Iterator[Event]:
-        # the event's own type and those a report of one happening may be coded with
-        types = compatible_event_types(event)
-        sql = f"SELECT record FROM events WHERE event_type IN ({','.join('?' * len(types))})"
-        params: list = list(types)
-        if event.location and event.location.country:
-            # a place name the geocoder put in another country may still be the same place
-            sql += " AND (country = ? OR country IS NULL OR location = ?)"
-            params += [event.location.country, event.location.name]
-        window = _date_window(event.date, days=400)
-        if window is not None:
-            sql += " AND (date IS NULL OR date BETWEEN ? AND ?)"
-            params += list(window)
-        sql += " ORDER BY rowid"
-        for row in self.conn.execute(sql, params):
-            yield Event.model_validate_json(row["record"])
+        """The stored reports `event` may link with, found through indexes (migration 7):
+        the dates of `sitreps.link.search_window`, the event's country (or no country, or a
+        place of the same name elsewhere), and around a named place a 25 km box."""
+        window = search_window(event)
+        if window is None:
+            return
+        seen: set[str] = set()
+        for sql, params in _candidate_queries(event, window):
+            for row in self.conn.execute(sql, params):
+                if row["id"] not in seen and row["id"] != event.id:
+                    seen.add(row["id"])
+                    yield Event.model_validate_json(row["record"])
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -977,10 +1032,45 @@ def dumps_events(events: Iterable[Event]) -> str:
     return "\n".join(json.dumps(e.model_dump(mode="json"), ensure_ascii=False) for e in events)
 
 
-def _date_window(value: str | None, days: int) -> tuple[str, str] | None:
-    """(first, last) ISO days within `days` of a date; None for a missing or absurd date."""
-    try:
-        d = date.fromisoformat(value[:10]) if value else None
-        return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
-    except (ValueError, OverflowError, TypeError):
-        return None
+def _candidate_queries(event: Event, window: SearchWindow) -> Iterator[tuple[str, list]]:
+    """One indexed query per way a stored report may be linkable (see Store._candidates)."""
+    location = event.location
+    country = location.country if location else None
+    places: list[tuple[str, list]] = []
+    if location is None or not country:
+        places.append(("1 = 1", []))  # told nowhere: any country (the type index leads)
+    else:
+        places.append(("country = ?", [country]))
+        places.append(("country IS NULL", []))
+        if window.named_place is not None and location.name:
+            # a place name the geocoder put in another country may still be the same place
+            places.append(("location = ? AND country <> ?", [location.name, country]))
+    near, near_params = _near_named_place(window.named_place)
+    types = list(window.event_types)
+    kinds = [(("day", "week"), window.exact)]
+    if window.vague_dates is not None:
+        kinds.append((("month", "year"), window.vague_dates))
+    for place_sql, place_params in places:
+        for precisions, (first, last) in kinds:
+            sql = (
+                f"SELECT id, record FROM events WHERE {place_sql} "
+                f"AND date_precision IN ({','.join('?' * len(precisions))}) "
+                "AND date BETWEEN ? AND ? "
+                f"AND event_type IN ({','.join('?' * len(types))}) AND {near}"
+            )
+            yield sql, [*place_params, *precisions, first, last, *types, *near_params]
+
+
+def _near_named_place(place: Location | None) -> tuple[str, list]:
+    """Reports a new one told at a named place may link with: told at a region or country,
+    or without coordinates, or within the box around it, or at a place of the same name."""
+    if place is None or place.precision not in ("place", "near") or place.lat is None:
+        return "1 = 1", []  # a region links with any place inside it
+    if place.lon is None:
+        return "1 = 1", []
+    box, params = _bounding_box(place.lat, place.lon, SAME_PLACE_KM + 1)
+    return (
+        f"(coalesce(geo_precision, '') NOT IN ('place', 'near') OR lat IS NULL OR ({box}) "
+        "OR location = ?)",
+        [*params, place.name],
+    )
