@@ -20,7 +20,7 @@ from sitreps.language import detect_language, detect_language_fast
 from sitreps.link import merge_article_events
 from sitreps.nlp import load_parser, sentence_spans
 from sitreps.records import Article, DocumentError, Event, RawDocument
-from sitreps.time import resolve_article_date
+from sitreps.time import load_date_recognizer, resolve_article_date
 
 SUPPORTED_LANGUAGES = {"en"}
 MIN_WORDS_FOR_DEDUPE = 50
@@ -87,6 +87,7 @@ class Pipeline:
         """Load what loads on first use (date recognizer, language identifier) by coding
         ``text``, a short report, so that a timed run does not pay for it."""
         (detect_language_fast if self.fast else detect_language)(text)
+        load_date_recognizer()
         self.process_text(text, doc_id="warm-up", ref_date="2021-03-08")
 
     def remember(self, article: Article) -> None:
