@@ -13,6 +13,7 @@ never more precisely than the reference date itself is known.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -421,7 +422,7 @@ _FAST_BLOCKERS = re.compile(
     rf"|\b(?:around|about|approximately|circa)\s+(?:\d|{'|'.join(_NUMBER_WORDS)})"
     r"|\d\s*(?:[:.h]\d|[ap]\.?m\b|h\b)|\d{4}\s*(?:h|hrs?|hours|gmt)\b|\d[-–/]\d|[-–/]\s*\d"
     # "the 25 April" is read with its article; "on 2 students" is read as a day
-    rf"|\bthe\s+(?:\d|{_CAP_MONTH}|{'|'.join(_WEEKDAY_NAMES)})"
+    rf"|\bthe\s+(?:\d|(?:{_CAP_MONTH}|{'|'.join(_WEEKDAY_NAMES)})\b)"  # not "the market"
     rf"|\b(?:on|at|by)\s+\d{{1,2}}(?!\d|\s+(?:{_CAP_MONTH})\b)",
     re.IGNORECASE,
 )
@@ -798,6 +799,7 @@ def _share_basic_extractions() -> None:
 
 
 def _sharing(extract: Callable) -> Callable:
+    @functools.wraps(extract)
     def shared_extract(self, source: str, reference: datetime | None = None) -> list:
         memo = _shared_extractions
         if memo is None:
