@@ -138,3 +138,48 @@ def test_an_article_whose_sentences_never_reach_places_is_not_geocoded(pipeline,
     report = "Gunmen killed two villagers in an attack on a market in Mopti on Sunday."
     assert pipeline.process_text(report, doc_id="report", ref_date="2021-03-08")
     assert calls == [report]
+
+
+def test_common_relative_dates_do_not_reach_the_recognizer(monkeypatch):
+    import sitreps.time as time_module
+
+    def no_recognizer():
+        raise AssertionError("the recognizer was called")
+
+    monkeypatch.setattr(time_module, "_recognizer", no_recognizer)
+    story = ResolvedDate(date(2019, 3, 13), "day", "test")
+    expected = {
+        "Rebels shelled the town last week, killing four.": date(2019, 3, 4),
+        "Earlier this month, a car bomb exploded in the market.": date(2019, 3, 1),
+        "The group seized the dam two years ago.": date(2017, 3, 13),
+        "Airstrikes in January destroyed the hospital.": date(2019, 1, 1),
+        "The militia was founded in 2014 in Mosul.": date(2014, 1, 1),
+    }
+    for sentence, day in expected.items():
+        assert resolve_event_date(sentence, story).date == day, sentence
+
+
+def test_the_recognizer_shares_repeated_basic_extractions(monkeypatch):
+    from datetime import datetime
+
+    from ms_recognizers_date_time.date_time.base_date import BaseDateExtractor
+    from ms_recognizers_date_time.date_time.models import DateTimeModel
+
+    import sitreps.time as time_module
+
+    recognizer = time_module._recognizer()
+    runs: list[str] = []
+    extract = BaseDateExtractor.extract.__wrapped__  # the library's own
+
+    def counted(self, source, reference=None):
+        runs.append(source)
+        return extract(self, source, reference)
+
+    monkeypatch.setattr(BaseDateExtractor, "extract", time_module._sharing(counted))
+    sentence = "Fighting that began late on Monday went on for two days."
+    reference = datetime(2019, 3, 13)
+    stock = DateTimeModel.parse(recognizer, sentence, reference)  # no sharing
+    unshared_runs = len(runs)
+    runs.clear()
+    assert [r.text for r in recognizer.parse(sentence, reference)] == [r.text for r in stock]
+    assert 0 < len(runs) < unshared_runs

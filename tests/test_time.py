@@ -151,8 +151,10 @@ def test_fast_path_leaves_anything_unusual_to_the_recognizer():
     for sentence in (
         "Clashes between 20 - 22 November killed nine.",
         "In the week of 3 May, raids continued.",
-        "Attacks rose last week.",
-        "Attacks rose earlier this week.",
+        "Attacks rose in the last week.",
+        "Attacks rose more than two years ago.",
+        "Attacks rose around 1500 on Monday.",
+        "Attacks rose since 2015 and in late 2016.",
         "On 3 May (as reported), a bus was burned.",
         "Gunmen struck on Monday, 3 May 2021.",
         "Rebels struck on Monday at 5pm.",
@@ -173,3 +175,56 @@ def test_fast_path_keeps_the_expression_nearest_the_trigger():
     assert near_end.date == date(2021, 5, 3)
     near_start = resolve_event_date(sentence, MONDAY, anchor=sentence.index("burned"))
     assert near_start.date == date(2021, 5, 2)
+
+
+def test_fast_path_resolves_relative_periods_months_and_years_like_the_recognizer():
+    from sitreps.time import _fast_expressions
+
+    wednesday = date(2019, 3, 13)
+    cases = {
+        "Rebels attacked the base last week.": (date(2019, 3, 4), "week", "last week"),
+        "Earlier this week, rebels attacked.": (date(2019, 3, 11), "week", "earlier this week"),
+        "Rebels attacked this month.": (date(2019, 3, 1), "month", "this month"),
+        "Last month, rebels attacked.": (date(2019, 2, 1), "month", "last month"),
+        "Rebels attacked earlier this year.": (date(2019, 1, 1), "year", "earlier this year"),
+        "Rebels attacked last year.": (date(2018, 1, 1), "year", "last year"),
+        "Rebels attacked last weekend.": (date(2019, 3, 9), "week", "last weekend"),
+        "Rebels attacked last Saturday.": (date(2019, 3, 9), "day", "last saturday"),
+        "Rebels attacked last July.": (date(2018, 7, 1), "month", "last july"),
+        "Rebels attacked two years ago.": (date(2017, 3, 13), "day", "two years ago"),
+        "Rebels attacked 10 days ago.": (date(2019, 3, 3), "day", "10 days ago"),
+        "Rebels attacked in January.": (date(2019, 1, 1), "month", "january"),
+        "Rebels attacked in April.": (date(2018, 4, 1), "month", "april"),
+        "Rebels attacked in May 2017.": (date(2017, 5, 1), "month", "may 2017"),
+        "Rebels attacked in 2016.": (date(2016, 1, 1), "year", "2016"),
+    }
+    for sentence, (day, precision, evidence) in cases.items():
+        found = _fast_expressions(sentence, wednesday)
+        assert found is not None and len(found) == 1, sentence
+        resolved = found[0][1]
+        assert (resolved.date, resolved.precision, resolved.evidence) == (
+            day,
+            precision,
+            evidence,
+        ), sentence
+    # "earlier this week" told on a Monday is that Monday: a day, not a week
+    monday = _fast_expressions("Earlier this week, rebels attacked.", date(2019, 3, 11))
+    assert monday is not None and monday[0][1].precision == "day"
+    # a year or a month after the reference date is no date of the event
+    assert _fast_expressions("Rebels vowed to attack in 2020.", wednesday) == []
+
+
+def test_recognizer_shares_repeated_extractions_within_one_parse():
+    from datetime import datetime
+
+    from sitreps.time import _recognizer
+
+    sentence = "Around 8 on Monday night, seven years after the war began, rebels attacked."
+    first = [
+        (r.start, r.text, r.type_name) for r in _recognizer().parse(sentence, datetime(2019, 3, 13))
+    ]
+    again = [
+        (r.start, r.text, r.type_name) for r in _recognizer().parse(sentence, datetime(2019, 3, 13))
+    ]
+    assert first == again
+    assert "around 8 on monday night" in {text for _, text, _ in first}

@@ -12,7 +12,10 @@ never more precisely than the reference date itself is known.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -385,15 +388,26 @@ _CAP_MONTH = (
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
 )
 _YEAR = r"(?:19|20)\d\d"
+_FULL_MONTH = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_COUNT_WORDS = "|".join([*_NUMBER_WORDS, *(word.title() for word in _NUMBER_WORDS)])
 # The span of each alternative is the span the recognizer reports for that expression.
 _FAST_EXPRESSION = re.compile(
     rf"(?P<iso>(?P<iso_y>{_YEAR})-(?P<iso_m>0[1-9]|1[0-2])-(?P<iso_d>[0-2]\d|3[01]))"
     rf"|(?P<dmy_d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)? (?P<dmy_m>{_CAP_MONTH})(?:\.? |\.?, )(?P<dmy_y>{_YEAR})"
     rf"|(?P<mdy_m>{_CAP_MONTH})\.? (?P<mdy_d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)?,? (?P<mdy_y>{_YEAR})"
+    rf"|(?P<my_m>{_CAP_MONTH})\.? (?P<my_y>{_YEAR})"
     rf"|(?P<dm_d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)? (?P<dm_m>{_CAP_MONTH})"
     rf"|(?P<md_m>{_CAP_MONTH})\.? (?P<md_d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)?"
     r"|(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"|(?P<yesterday>[Yy]esterday)|(?P<today>[Tt]oday)"
+    # relative periods and months, each resolved as the recognizer resolves it
+    r"|(?P<period>(?:[Ee]arlier this|[Tt]his|[Ll]ast) (?:week|month|year)\b|[Ll]ast weekend)"
+    rf"|[Ll]ast (?:(?P<last_weekday>{'|'.join(w.title() for w in _WEEKDAY_NAMES)})"
+    rf"|(?P<last_month>{_FULL_MONTH}))"
+    rf"|(?P<ago>(?P<ago_n>\d{{1,2}}|{_COUNT_WORDS}|[Aa]n?|[Aa] few) (?P<ago_unit>day|week|month|year)s? ago)"
+    rf"|(?P<month>{_FULL_MONTH})|(?P<year>{_YEAR})"
 )
 _FAST_ISO = re.compile(rf"\b{_YEAR}-(?:0[1-9]|1[0-2])-(?:[0-2]\d|3[01])\b")
 # Words the recognizer reads as part of a date or as a date of their own: with any of them in
@@ -404,9 +418,11 @@ _FAST_BLOCKERS = re.compile(
     r"summer|winter|spring|autumn|fall|quarter|fortnight|century|daily|weekly|monthly|annual|"
     r"annually|tomorrow|tonight|day|days|weekend|week|weeks|month|months|year|years|date|"
     r"dates|time|times|period|first|second|third|fourth|fifth|half|midday|eod|eom|eoy)\b"
+    # "around 1500", "about two thousand": read as years; "around 8 on Monday": as a time
+    rf"|\b(?:around|about|approximately|circa)\s+(?:\d|{'|'.join(_NUMBER_WORDS)})"
     r"|\d\s*(?:[:.h]\d|[ap]\.?m\b|h\b)|\d{4}\s*(?:h|hrs?|hours|gmt)\b|\d[-–/]\d|[-–/]\s*\d"
     # "the 25 April" is read with its article; "on 2 students" is read as a day
-    rf"|\bthe\s+(?:\d|{_CAP_MONTH}|{'|'.join(_WEEKDAY_NAMES)})"
+    rf"|\bthe\s+(?:\d|(?:{_CAP_MONTH}|{'|'.join(_WEEKDAY_NAMES)})\b)"  # not "the market"
     rf"|\b(?:on|at|by)\s+\d{{1,2}}(?!\d|\s+(?:{_CAP_MONTH})\b)",
     re.IGNORECASE,
 )
@@ -432,30 +448,57 @@ _FAST_JOINERS = re.compile(r"\s*(?:(?:and|or|to|at|of|through|till|until)\b|\d)"
 
 def _fast_expressions(sentence: str, ref: date) -> list[tuple[int, ResolvedDate]] | None:
     """The sentence's date expressions when all of them are plain ones, else None."""
-    plain = _FAST_ISO.sub(" ", _FAST_ALLOWED_CUE.sub(" ", sentence))
+    if len(sentence.lower()) != len(sentence):
+        return None  # "İ" lowers to two characters: the recognizer's offsets shift after it
+    matches = list(_FAST_EXPRESSION.finditer(sentence))
+    plain = sentence
+    for match in matches:  # "last week", "two years ago": their words block nothing else
+        if match.lastgroup in {"period", "ago"}:
+            start, end = match.span()
+            plain = plain[:start] + " " * (end - start) + plain[end:]
+    plain = _FAST_ISO.sub(" ", _FAST_ALLOWED_CUE.sub(" ", plain))
     if _FAST_BLOCKERS.search(plain):
         return None
     spans: list[tuple[int, int]] = []
     found: list[tuple[int, ResolvedDate]] = []
-    for match in _FAST_EXPRESSION.finditer(sentence):
+    for match in matches:
         if not _stands_alone(sentence, match.start(), match.end()):
             return None
+        if match.lastgroup in _RELATIVE_GROUPS and _RELATIVE_PREFIX.search(
+            sentence[max(0, match.start() - 20) : match.start()]
+        ):
+            return None  # "the last week", "more than two years ago": another expression
         try:
-            day = _fast_day(match, ref)
+            resolved = _fast_resolved(match, ref)
         except (OverflowError, ValueError):  # a reference date at the edge of the calendar
             return None
-        if day is _UNSURE:
+        if resolved is _UNSURE:
             return None
         spans.append((match.start(), match.end()))
-        if day is not None:
+        if resolved is not None:
+            day, precision = resolved
             evidence = sentence[match.start() : match.end()].lower()
-            found.append((match.start(), ResolvedDate(day, "day", evidence)))
+            found.append((match.start(), ResolvedDate(day, precision, evidence)))
     allowed = [(m.start(), m.end()) for m in _FAST_ALLOWED_CUE.finditer(sentence)]
     if not all(_stands_alone(sentence, start, end) for start, end in allowed):
         return None
+    if any(_FAST_NUMBER_AFTER.match(sentence, end) for _, end in allowed):
+        return None  # "Friday night two trucks...": read as a time of that night
     if _adjacent(sentence, spans) or not _cues_covered(sentence, spans + allowed):
         return None
     return found
+
+
+_FAST_NUMBER_AFTER = re.compile(rf"\s+(?:\d|(?:{_COUNT_WORDS})\b)")
+# The groups of the relative expressions, and what may not stand before them: an article or a
+# number word makes them part of a longer expression the recognizer reads otherwise.
+_RELATIVE_GROUPS = frozenset({"period", "last_weekday", "last_month", "ago"})
+_RELATIVE_PREFIX = re.compile(
+    r"\b(?:the|a|an|more|less|than|over|under|nearly|almost|some|just|only|least|most|"
+    r"roughly|exactly|barely|hardly|few|several|many|hundred|thousand|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|\d+)\s*,?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _adjacent(sentence: str, spans: list[tuple[int, int]]) -> bool:
@@ -485,6 +528,85 @@ def _stands_alone(sentence: str, start: int, end: int) -> bool:
         after = after[1:]
     # "Monday and Tuesday", "Monday at", "Monday, 3 May": the recognizer may join these
     return not _FAST_JOINERS.match(after) or after.lstrip().startswith(("'s", "’s"))
+
+
+_Resolved = tuple[date, DatePrecision]
+
+
+def _fast_resolved(match: re.Match, ref: date) -> _Resolved | date | None:
+    """The expression's first day and precision: None for one after `ref`, _UNSURE when it is
+    not plain."""
+    group = match.lastgroup
+    if group in _RELATIVE_GROUPS or group in {"month", "year", "my_y"}:
+        return _fast_period(match, ref)
+    day = _fast_day(match, ref)
+    if day is None or day is _UNSURE:
+        return day
+    return day, "day"
+
+
+def _fast_period(match: re.Match, ref: date) -> _Resolved | date | None:
+    """Relative expressions, months and years, resolved as the recognizer resolves them."""
+    group, text = match.lastgroup, match.group(0).lower()
+    monday = ref - timedelta(days=ref.weekday())
+    if group == "period":
+        return _PERIODS[text](ref, monday)
+    if group == "last_weekday":
+        return monday - timedelta(days=7 - _WEEKDAY_NAMES.index(text.split()[1])), "day"
+    if group == "last_month":
+        return date(ref.year - 1, _month_number(match.group("last_month")) or 0, 1), "month"
+    if group == "ago":
+        return _ago(match, ref)
+    if group == "month":
+        month = _month_number(match.group("month")) or 0
+        this_year = date(ref.year, month, 1)
+        return (this_year if this_year <= ref else date(ref.year - 1, month, 1)), "month"
+    if group == "year":
+        first = date(int(match.group("year")), 1, 1)
+        return (first, "year") if first <= ref else None
+    first = date(int(match.group("my_y")), _month_number(match.group("my_m")) or 0, 1)
+    return (first, "month") if first <= ref else None
+
+
+def _earlier_this_week(ref: date, monday: date) -> _Resolved:
+    end = min(ref, monday + timedelta(days=3))  # the recognizer's "earlier" ends on Thursday
+    return monday, _range_precision((end - monday).days)
+
+
+_PERIODS: dict[str, Callable[[date, date], _Resolved | date]] = {
+    "last week": lambda ref, monday: (monday - timedelta(days=7), "week"),
+    "this week": lambda ref, monday: (monday, "week"),
+    "earlier this week": _earlier_this_week,
+    "last weekend": lambda ref, monday: (monday - timedelta(days=2), "week"),
+    # on the 29th-31st the recognizer's "last month" is not always the month before: unsure
+    "last month": lambda ref, monday: (
+        (_month_start(ref, -1), "month") if ref.day <= 28 else _UNSURE
+    ),
+    "this month": lambda ref, monday: (ref.replace(day=1), "month"),
+    "earlier this month": lambda ref, monday: (ref.replace(day=1), "month"),
+    "last year": lambda ref, monday: (date(ref.year - 1, 1, 1), "year"),
+    "this year": lambda ref, monday: (date(ref.year, 1, 1), "year"),
+    "earlier this year": lambda ref, monday: (date(ref.year, 1, 1), "year"),
+}
+
+
+def _month_start(ref: date, months: int) -> date:
+    index = ref.year * 12 + ref.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _ago(match: re.Match, ref: date) -> _Resolved | date | None:
+    """ "two years ago", "a month ago", "10 days ago": the day that far back."""
+    count = match.group("ago_n").lower()
+    n = 1 if count in {"a", "an"} else 3 if count == "a few" else _to_int(count)
+    unit = match.group("ago_unit")
+    if not n:
+        return _UNSURE
+    if unit in {"day", "week"}:
+        return ref - timedelta(days=n * (7 if unit == "week" else 1)), "day"
+    first = _month_start(ref, -n * (12 if unit == "year" else 1))
+    day = _safe_date(first.year, first.month, ref.day)
+    return (day, "day") if day else _UNSURE  # 31 March less a month: left to the recognizer
 
 
 def _fast_day(match: re.Match, ref: date) -> date | None:
@@ -612,6 +734,12 @@ def window_end(reference: ResolvedDate) -> date:
     return d
 
 
+def load_date_recognizer() -> None:
+    """Load the date recognizer now (a few seconds), not on the first sentence that needs it:
+    most sentences are resolved without it, so a warm-up text may never reach it."""
+    _recognizer()
+
+
 @lru_cache(maxsize=1)
 def _recognizer():
     """Recognizers-Text's English date/time model without its date-time-period extractor.
@@ -637,9 +765,54 @@ def _recognizer():
         def date_time_period_extractor(self) -> NoExpressions:
             return NoExpressions()
 
+    class SharingExtractions(DateTimeModel):
+        def parse(self, query: str, reference: datetime | None = None) -> list:
+            global _shared_extractions
+            _shared_extractions = {}
+            try:
+                return super().parse(query, reference)
+            finally:
+                _shared_extractions = None
+
+    _share_basic_extractions()
     stock = DateTimeRecognizer(Culture.English).get_datetime_model()
     extractor = BaseMergedExtractor(WithoutDateTimePeriods(), stock.extractor.options)
-    return DateTimeModel(stock.parser, extractor)
+    return SharingExtractions(stock.parser, extractor)
+
+
+# The recognizer's composite extractors (date period, date-time, merged...) each run their own
+# copy of the basic date, time and duration extractors over the same text: 5-7 runs of the date
+# extractor per sentence. The copies are built from the same configuration, and an extraction
+# is a function of its text and reference time, so within one `parse` each is run once and its
+# results handed out again as fresh copies (callers may change the objects they get).
+_shared_extractions: dict | None = None
+
+
+def _share_basic_extractions() -> None:
+    from ms_recognizers_date_time.date_time.base_date import BaseDateExtractor
+    from ms_recognizers_date_time.date_time.base_duration import BaseDurationExtractor
+    from ms_recognizers_date_time.date_time.base_time import BaseTimeExtractor
+
+    for extractor_class in (BaseDateExtractor, BaseTimeExtractor, BaseDurationExtractor):
+        if not getattr(extractor_class.extract, "shares_extractions", False):
+            extractor_class.extract = _sharing(extractor_class.extract)
+
+
+def _sharing(extract: Callable) -> Callable:
+    @functools.wraps(extract)
+    def shared_extract(self, source: str, reference: datetime | None = None) -> list:
+        memo = _shared_extractions
+        if memo is None:
+            return extract(self, source, reference)
+        key = (type(self), type(self.config), getattr(self, "merge", None), source, reference)
+        if key not in memo:
+            results = extract(self, source, reference)
+            memo[key] = copy.deepcopy(results)
+            return results
+        return copy.deepcopy(memo[key])
+
+    shared_extract.shares_extractions = True  # type: ignore[attr-defined]
+    return shared_extract
 
 
 # ---------------------------------------------------------------------------------------------

@@ -205,8 +205,9 @@ class Geocoder:
         if not toponym.candidates:
             return mention
         container = self._container(toponym, toponyms, first)
+        others = _other_places(toponym, settled)
         scored = [
-            self._score(c, toponym, toponym.candidates, votes, focus, container, settled)
+            self._score(c, toponym, toponym.candidates, votes, focus, container, others)
             for c in toponym.candidates[:60]
         ]
         scored.sort(key=lambda item: -item[0])
@@ -241,7 +242,7 @@ class Geocoder:
         votes: dict[str, float],
         focus: str | None,
         container: Place | None,
-        settled: list[tuple[Toponym, Place]] | None,
+        others: list[Place] | None,
     ) -> tuple[float, list[str], Candidate]:
         place = cand.place
         reasons = []
@@ -299,26 +300,32 @@ class Geocoder:
                 reasons.append(f"inside {container.name}")
             else:
                 score -= 2.0
-        if settled and place.feature != "country":
-            score += self._neighbourhood(place, toponym, settled, reasons)
+        if others is not None and place.feature != "country":
+            score += self._neighbourhood(place, others, reasons)
         return score, reasons, cand
 
     @staticmethod
-    def _neighbourhood(
-        place: Place, toponym: Toponym, settled: list[tuple[Toponym, Place]], reasons: list[str]
-    ) -> float:
+    def _neighbourhood(place: Place, others: list[Place], reasons: list[str]) -> float:
         """Other places of the story near this reading (towns within 200 km) or inside it
         (an area holding them): "Gainesville" among Atlanta and Athens is the Georgian one."""
-        key = name_key(toponym.text)
-        others = {id(p): p for t, p in settled if p is not place and name_key(t.text) != key}
-        near = [p for p in others.values() if _within(p, place, NEIGHBOUR_KM)]
-        inside = (
-            [p for p in others.values() if contains(place, p)] if place.feature != "place" else []
-        )
+        others = [p for p in others if p is not place]
+        near = [p for p in others if _within(p, place, NEIGHBOUR_KM)]
+        inside = [p for p in others if contains(place, p)] if place.feature != "place" else []
         bonus = min(NEIGHBOUR_CAP, NEIGHBOUR_BONUS * len({p.name for p in near + inside}))
         if bonus:
             reasons.append(f"near {(near + inside)[0].name} (+{bonus:.1f})")
         return bonus
+
+
+def _other_places(
+    toponym: Toponym, settled: list[tuple[Toponym, Place]] | None
+) -> list[Place] | None:
+    """The places settled for the story's other names (each once), for proximity scoring;
+    None on the first pass, when none are settled yet."""
+    if not settled:
+        return None
+    key = name_key(toponym.text)
+    return list({id(p): p for t, p in settled if name_key(t.text) != key}.values())
 
 
 def _dominant(place: Place, candidates: tuple[Candidate, ...]) -> bool:

@@ -229,14 +229,15 @@ class Token:
     start: int
     end: int
     text: str
+    capitalised: bool = False  # set by `tokenize`: see `_capitalised`
 
-    @property
-    def capitalised(self) -> bool:
-        """ "Homs", and also "ez-Zor" / "al-Raqqa" (a lower-case article glued to a name)."""
-        if self.text[:1].isupper():
-            return True
-        head, _, tail = self.text.rpartition("-")
-        return bool(head) and tail[:1].isupper() and head.lower() in _CONNECTORS
+
+def _capitalised(word: str) -> bool:
+    """ "Homs", and also "ez-Zor" / "al-Raqqa" (a lower-case article glued to a name)."""
+    if word[:1].isupper():
+        return True
+    head, _, tail = word.rpartition("-")
+    return bool(head) and tail[:1].isupper() and head.lower() in _CONNECTORS
 
 
 @dataclass
@@ -275,7 +276,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
         if word.endswith(("'s", "’s")) and len(word) > 2:
             end -= 2
             word = word[:-2]
-        tokens.append(Token(start, end, word))
+        tokens.append(Token(start, end, word, _capitalised(word)))
     return tuple(tokens)
 
 
