@@ -594,8 +594,12 @@ def _violence_sub_type(
         return codebook.sub_type("Attack")
     if agent_armed or any(a.kind in VICTIM_KINDS for a in sentence.actors):
         return codebook.sub_type("Attack")
-    if re.search(r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed)\b", lowered):
-        return codebook.sub_type("Attack")
+    if re.search(
+        r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed|execut(?:ed|es|e|ing)|"
+        r"beheaded|assassinated)\b",
+        lowered,
+    ) or count_fatalities(lowered):
+        return codebook.sub_type("Attack")  # a toll with no actors: "8 casualties in the raids"
     return None
 
 

@@ -57,7 +57,7 @@ _DEATH = (
     r"assassinated|tortured to death|shot and killed)"
 )
 _KILL_VERB = (
-    r"(?:kill(?:ed|ing|s)?|claimed the lives of|massacred|executed|executing|executes|"
+    r"(?:kill(?:ed|ing|s)?|claimed the lives of|massacred|execut(?:ed|ing|es|e)|"
     r"shot dead|murdered|assassinated|beheaded|decapitated|slaughtered|strangled|gunned down|"
     r"lynched|stoned to death|beat(?:en)? (?:up )?to death|hacked to death)"
 )
