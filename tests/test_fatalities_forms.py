@@ -66,6 +66,16 @@ from sitreps.events.fatalities import count_fatalities, normalise, stated_total
         ("A mob attacked a man suspected of killing a child.", None),
         ("Drivers marched to protest the death of a colleague.", None),
         ("The troops killed an unspecified number of fighters.", None),
+        # a date is not a count
+        ("On December 27 2019, 2 guards were killed at the gate.", 2),
+        ("On 26 November 2019, two thieves were lynched by residents.", 2),
+        # a run-on sentence: the injured are not the dead
+        ("A party member was killed 15 people were injured in the clash.", 1),
+        # a count told as coded in another event
+        (
+            "Mourners marched with the bodies of 3 men killed (coded separately), and burned tyres.",
+            None,
+        ),
         # war-wide figures in words
         ("About 60 thousand were killed.", 60000),
     ],

@@ -83,7 +83,7 @@ _GROUP_SEPARATOR = r"\s*(?:,\s*and|,|and|as well as)\s*"
 # to them" (never across an injury word or another count)
 _PASSIVE_GROUP = (
     rf"{_QUALIFIER}{_NUMBER}(?:\s+(?!(?:wounded|injured|hurt|were|was|are|had|have)\b|"
-    rf"and\s+{_QUALIFIER}{_NUMBER}\b)[\w’'-]+){{0,10}}?"
+    rf"and\s+{_QUALIFIER}{_NUMBER}\b|\d)[\w’'-]+){{0,10}}?"
 )
 _AUX = r"(?P<aux>were|was|have been|had been|are|being|been|got)"
 _DETERMINER_WORDS = r"(?:a|an|the|his|her|their|its|one|two|three|four|five|\d+)"
@@ -94,7 +94,7 @@ _PATTERNS = [
         rf"\b{_KILLING}\s+{_DETERMINER}"
         rf"(?P<list>{_QUALIFIER}{_NUMBER}\s+{_VICTIM}"
         rf"(?:{_GROUP_SEPARATOR}{_QUALIFIER}{_NUMBER}\s+{_VICTIM}|\s+and\s+an?\s+{_VICTIM})*)"
-        rf"(?!\s+(?:injured|wounded|hurt))",
+        rf"(?!\s+(?:(?:were|was|are)\s+)?(?:injured|wounded|hurt))",
         re.IGNORECASE,
     ),
     # "killed 10 pastoralists", "executed 5 in Idlib": any count right after a kill verb
@@ -249,8 +249,27 @@ _GROUP_NUMBER = re.compile(rf"{_QUALIFIER}(?P<n>{_NUMBER})(?=\s|$)", re.IGNORECA
 # "Two civilians were also killed", "3 others died": more deaths, added to the ones told
 ADDITIVE = re.compile(r"\b(?:also|another|others?|more|as well)\b", re.IGNORECASE)
 
-# Rewrites before counting: the lowest figure of a range, no ages, no asides.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# A count told as coded elsewhere: "with the bodies of 3 students killed (coded separately)"
+ELSEWHERE_MARK = " ⟂"
+# Rewrites before counting: no dates, the lowest figure of a range, no ages, no asides.
 _REWRITES = [
+    (
+        re.compile(
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b"
+            rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
+            r"|\b(?:19|20)\d\d\b",
+            re.I,
+        ),
+        "",
+    ),
+    (
+        re.compile(r"\s*\([^()]*\b(?:coded separately|separate events?)\b[^()]*\)", re.I),
+        ELSEWHERE_MARK,
+    ),
     (re.compile(rf"\bbetween\s+({_NUMBER})\s+and\s+(?:about\s+)?{_NUMBER}\b", re.I), r"\1"),
     (re.compile(rf"\beither\s+({_NUMBER})\s+or\s+{_NUMBER}\b", re.I), r"\1"),
     (
@@ -331,7 +350,7 @@ def _counted_groups(sentence: str) -> list[tuple[int, int, int, bool]]:
     counted = []
     for pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
-            if _not_conflict_death(sentence, m):
+            if _not_conflict_death(sentence, m) or _told_elsewhere(sentence, m):
                 continue
             listed = m.group("list")
             groups = [parse_number(g.group("n")) for g in _GROUP_NUMBER.finditer(listed)]
@@ -342,6 +361,12 @@ def _counted_groups(sentence: str) -> list[tuple[int, int, int, bool]]:
                 additive = bool(ADDITIVE.search(m.group(0)) or ADDITIVE.search(before))
                 counted.append((m.start(), m.end(), sum(values), additive))
     return counted
+
+
+def _told_elsewhere(sentence: str, match: re.Match[str]) -> bool:
+    """Is the count marked as coded in another event, before the clause ends?"""
+    rest = re.split(r"[,.;]", sentence[match.end() : match.end() + 40], maxsplit=1)[0]
+    return ELSEWHERE_MARK.strip() in rest
 
 
 def _combine(counted: list[tuple[int, int, int, bool]]) -> int:
