@@ -110,7 +110,9 @@ _PATTERNS = [
         re.IGNORECASE,
     ),
     # "resulting in 5 deaths", "5 fatalities were reported", "There was 1 fatality"
-    re.compile(rf"(?P<list>{_QUALIFIER}{_NUMBER})\s+(?:deaths?|fatalit(?:y|ies))\b", re.IGNORECASE),
+    re.compile(
+        rf"\b(?P<list>{_QUALIFIER}{_NUMBER})\s+(?:deaths?|fatalit(?:y|ies))\b", re.IGNORECASE
+    ),
     # "beat two men to death"
     re.compile(
         rf"\b(?:beat|stoned|hacked|stabbed|burned|burnt|clubbed)\s+(?:up\s+)?"
@@ -121,7 +123,7 @@ _PATTERNS = [
     # were killed"; without an auxiliary the death word must not take an object ("a gang of
     # four men shot dead a priest" counts the priest, not the gang)
     re.compile(
-        rf"(?P<list>{_PASSIVE_GROUP}(?:{_GROUP_SEPARATOR}{_PASSIVE_GROUP})*)"
+        rf"\b(?P<list>{_PASSIVE_GROUP}(?:{_GROUP_SEPARATOR}{_PASSIVE_GROUP})*)"
         rf"\s+(?:{_AUX}\s+)?(?:(?:reportedly|allegedly|also|later|all|subsequently)\s+)?{_DEATH}\b"
         rf"(?(aux)|(?!\s+{_DETERMINER_WORDS}\b))",
         re.IGNORECASE,
@@ -129,24 +131,24 @@ _PATTERNS = [
     # "a death toll of 12", "the toll rose to 15"
     re.compile(
         rf"\b(?:death toll|toll|fatalities|deaths)\s+(?:of|at|to|rose to|reached|stood at|climbed to)\s+"
-        rf"(?P<list>{_QUALIFIER}{_NUMBER})",
+        rf"\b(?P<list>{_QUALIFIER}{_NUMBER})",
         re.IGNORECASE,
     ),
     # "causing the death of the three armed men", "the killing of 3 people"
     re.compile(
         rf"\b(?:deaths?|killings?|murders?|executions?|bodies|corpses)\s+of\s+{_DETERMINER}"
-        rf"(?P<list>{_QUALIFIER}{_NUMBER})\b{_NOT_A_TOLL_UNIT}",
+        rf"\b(?P<list>{_QUALIFIER}{_NUMBER})\b{_NOT_A_TOLL_UNIT}",
         re.IGNORECASE,
     ),
     # "4 dead bodies were recovered"
     re.compile(
-        rf"(?P<list>{_QUALIFIER}{_NUMBER})\s+(?:[\w’'-]+\s+){{0,3}}?(?:bodies|corpses)\b",
+        rf"\b(?P<list>{_QUALIFIER}{_NUMBER})\s+(?:[\w’'-]+\s+){{0,3}}?(?:bodies|corpses)\b",
         re.IGNORECASE,
     ),
     # "7 casualties and tens of injuries": counted apart from the injured, casualties are the
     # dead (not "13 casualties and injuries", which counts both)
     re.compile(
-        rf"(?P<list>{_QUALIFIER}{_NUMBER})\s+casualt(?:y|ies)\b(?!\s+and\s+injur)"
+        rf"\b(?P<list>{_QUALIFIER}{_NUMBER})\s+casualt(?:y|ies)\b(?!\s+and\s+injur)"
         rf"(?=[^.;]{{0,60}}\b(?:injur|wound))",
         re.IGNORECASE,
     ),
@@ -156,7 +158,7 @@ _PATTERNS = [
 _TOTAL = re.compile(
     rf"\btotal(?:\s+of)?\s+(?P<n>{_NUMBER})\s+(?:[\w’'-]+\s+){{0,2}}?"
     rf"(?:fatalit(?:y|ies)|deaths|dead|killed)\b"
-    rf"|(?P<n2>{_NUMBER})\s+(?:fatalit(?:y|ies)|deaths|people killed)\s+in total\b"
+    rf"|\b(?P<n2>{_NUMBER})\s+(?:fatalit(?:y|ies)|deaths|people killed)\s+in total\b"
     rf"|\b(?:fatalit\w*|killed|dead|deaths?)\b[^.;]{{0,50}}?\bcoded\s+as\s+(?P<n3>{_NUMBER})\b",
     re.IGNORECASE,
 )
@@ -316,8 +318,19 @@ def stated_total(sentence: str) -> int | None:
     return parse_number(match.group("n") or match.group("n2") or match.group("n3") or "")
 
 
+# Every count pattern holds one of these stems: a sentence without any is skipped at once.
+_DEATH_STEM = re.compile(
+    r"kill|dead|die|death|fatalit|bod(?:y|ies)|corpse|succumb|casualt|martyr|slain|murder|"
+    r"execut|lynch|behead|massacr|perish|lives|gunned|hacked|stabbed|beat|burn|charred|"
+    r"tortur|assassin|decapitat|slaughter|strangl|stoned|toll",
+    re.IGNORECASE,
+)
+
+
 def count_fatalities(sentence: str) -> int | None:
     """Deaths reported in one event sentence; None when the sentence gives no number."""
+    if not _DEATH_STEM.search(sentence):
+        return 0 if _NONE_KILLED.search(sentence) else None
     total = stated_total(sentence)
     if total is not None:
         return total

@@ -28,7 +28,7 @@ TOLL_SUB_TYPES = {"Looting/property destruction", "Arrests"}
 MAX_GAP = 4
 _DEATH_WORD = re.compile(
     r"\b(?:kill|dead|die|death|fatalit|bodies|corpses|succumb|casualt|martyr|slain|murder|"
-    r"execut|lynch|shot|beheaded)",
+    r"execut|lynch|shot|beheaded|charred|burned alive|burnt alive)",
     re.IGNORECASE,
 )
 # A toll from another time or another event: "coded separately", "last year", "in a
