@@ -66,6 +66,10 @@ from sitreps.events.fatalities import count_fatalities, normalise, stated_total
         ("A mob attacked a man suspected of killing a child.", None),
         ("Drivers marched to protest the death of a colleague.", None),
         ("The troops killed an unspecified number of fighters.", None),
+        ("Shelling on the town and the death of a child in the market", 1),
+        ("Soldiers beat residents to avenge the killing of a colleague.", None),
+        ("Residents protested over the killing of a villager by robbers.", None),
+        ("Nine people from one family are the victims of the air strike.", 9),
         # a date is not a count
         ("On December 27 2019, 2 guards were killed at the gate.", 2),
         ("On 26 November 2019, two thieves were lynched by residents.", 2),

@@ -128,6 +128,12 @@ _PATTERNS = [
         rf"(?(aux)|(?!\s+{_DETERMINER_WORDS}\b))",
         re.IGNORECASE,
     ),
+    # "12 persons from one family are the victims of a massacre"
+    re.compile(
+        rf"\b(?P<list>{_QUALIFIER}{_NUMBER})\s+(?:[\w’'-]+\s+){{0,5}}?(?:are|were)\s+"
+        r"(?:the\s+|among the\s+)?(?:victims|dead)\b",
+        re.IGNORECASE,
+    ),
     # "a death toll of 12", "the toll rose to 15"
     re.compile(
         rf"\b(?:death toll|toll|fatalities|deaths)\s+(?:of|at|to|rose to|reached|stood at|climbed to)\s+"
@@ -203,8 +209,8 @@ _ACCIDENT = re.compile(
 # "lynched two robbers accused of killing three people", "to protest the death of a driver".
 _CAUSE_FRAME = re.compile(
     r"(?:\b(?:accused|suspected|charged|blamed|convicted|arrested|wanted)\b[^.;,]{0,25}?"
-    r"\b(?:of|for|with|to have|in)|\bprotest\w*(?:\s+(?:against|over))?(?:\s+the)?|"
-    r"\bjustice for(?:\s+the)?)\s*$",
+    r"\b(?:of|for|with|to have|in)|\bprotest\w*(?:\s+(?:against|over))?(?:\s+the)?(?:\s+\w+\s+and|\s+\w+)?|"
+    r"\bjustice for(?:\s+the)?|\b(?:for|into|revenge|avenge|over|against)(?:\s+the)?)\s*$",
     re.IGNORECASE,
 )
 
@@ -228,6 +234,12 @@ _SINGULAR = re.compile(
 _SINGULAR_HEADLINE = re.compile(
     r"\b(?:a|an|one)\s+(?:[\w’'-]+\s+){0,6}?(?:killed|shot dead|died|dead)\b"
     r"(?=\s+(?:in|at|near|on|during|by|when|after|while|and)\b|\s*[,.;]|\s*$)",
+    re.IGNORECASE,
+)
+# "the death of a child", "the killing of a shepherd" -> 1
+_DEATH_OF_ONE = re.compile(
+    r"(?:^|\band\s+|,\s*|\bcaus\w+\s+|\bresult\w*\s+in\s+|\bled\s+to\s+)(?:the\s+)?"
+    r"(?:death|killing)\s+of\s+(?:a|an|one)\s+(?!number\b)",
     re.IGNORECASE,
 )
 # "The man later died in the hospital", "He succumbed to his injuries"
@@ -322,7 +334,7 @@ def stated_total(sentence: str) -> int | None:
 _DEATH_STEM = re.compile(
     r"kill|dead|die|death|fatalit|bod(?:y|ies)|corpse|succumb|casualt|martyr|slain|murder|"
     r"execut|lynch|behead|massacr|perish|lives|gunned|hacked|stabbed|beat|burn|charred|"
-    r"tortur|assassin|decapitat|slaughter|strangl|stoned|toll",
+    r"tortur|assassin|decapitat|slaughter|strangl|stoned|toll|victim",
     re.IGNORECASE,
 )
 
@@ -348,6 +360,7 @@ def count_fatalities(sentence: str) -> int | None:
             *_SINGLE_OBJECT.finditer(sentence),
             *_singular_objects(sentence),
             *_he_died(sentence),
+            *_DEATH_OF_ONE.finditer(sentence),
         )
         if not _not_conflict_death(sentence, m)
     ]
