@@ -36,6 +36,9 @@ from sitreps.events.fatalities import count_fatalities, normalise, stated_total
         ("Unknown men shot dead the former mayor of the town.", 1),
         ("Gunmen killed the attackers' leader and his bodyguard.", 2),
         ("Soldiers killed the attackers.", None),
+        # the object must name a person: idioms are not victims
+        ('"We killed the game in the second half," the coach said.', None),
+        ("The senate killed the bill on Monday.", None),
         ("An officer from the coastal province killed in the clashes", 1),
         ("A fighter killed near the border and shelling on two towns", 1),
         ("One died and several were injured in the air strike.", 1),

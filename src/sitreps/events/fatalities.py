@@ -192,6 +192,21 @@ _PLURAL_IRREGULAR = {
     "militia", "troops", "rest", "remainder", "number", "majority", "bulk", "total", "toll",
     "others", "family", "group", "gang", "mob", "crowd", "population", "community",
 }  # fmt: skip
+_PERSON_HEAD = re.compile(
+    r"(?!(?:matter|order|border|number|power|cover|danger|error|rumour|water|paper|cent(?:er|re)|"
+    r"letter|chapter|winter|summer|motor|sector|factor|terror|labour|honour|colour|favour|"
+    r"humour|event|content|talent|intent|plant|grant|chant|\w*ment|computer|register|career|"
+    r"corner|dinner|fever|filter|finger|flower|hammer|ladder|pepper|poster|quarter|shelter|"
+    r"silver|theat(?:er|re)|thunder|timber|tower|trailer|trigger|weather|wonder|barrier)$)"
+    r"\w+(?:man|woman|er|or|ist|ian|ant|ent)|chief|imam|priest|pastor|victim|suspect|child|boy|"
+    r"girl|son|wife|husband|uncle|nephew|cousin|friend|colleague|guard|bodyguard|cook|nurse|"
+    r"judge|monk|nun|cleric|sheikh|king|queen|prince|emir|mayor|councillor|councilor|deputy|"
+    r"mp|head|general|major|youth|elder|man|woman|person|individual|hostage|captive|pilot|"
+    r"journalist|assistant|secretary|agent|parent|spouse|relative|neighbou?r|landlord|tenant|"
+    r"owner|employee|servant|thief|bandit|criminal|rebel|militant|body|corpse|sergeant|"
+    r"captain|colonel|lieutenant|official",
+    re.IGNORECASE,
+)
 _SINGULAR_S = re.compile(r"(?:ss|us|is)$", re.IGNORECASE)
 # Deaths of animals (in the counted words) or in accidents (in the clause) are not conflict
 # fatalities; "a livestock market" is only a place.
@@ -421,7 +436,7 @@ def _singular_objects(sentence: str) -> list[re.Match[str]]:
     """ "killed the chief" (one victim); "killed the chief and his son" (two)."""
     found = []
     for m in _THE_OBJECT.finditer(sentence):
-        if _is_singular(m.group("head")):
+        if _is_singular(m.group("head")) and _is_person(m.group("head")):
             found.append(m)
             second = _AND_PARTNER.match(sentence, m.end())
             if second:
@@ -435,6 +450,12 @@ def _he_died(sentence: str) -> list[re.Match[str]]:
         for m in _HE_DIED.finditer(sentence)
         if m.group("head") is None or _is_singular(m.group("head"))
     ]
+
+
+def _is_person(noun: str) -> bool:
+    """ "killed the chief" is a victim, "killed the game" (a football idiom) or "killed the
+    bill" is not: the head of a singular object must name a person."""
+    return bool(_PERSON_HEAD.fullmatch(noun))
 
 
 def _is_singular(noun: str) -> bool:
