@@ -44,6 +44,7 @@ from sitreps.events.strategic import (
     strategic_modality,
     without_governed,
 )
+from sitreps.events.tolls import follow_up_toll, may_state_toll
 from sitreps.geo import ArticleGeography, country_location, event_locations
 from sitreps.records import (
     Actor,
@@ -148,8 +149,9 @@ def code_article(
         elif events and names_the_perpetrator(sentence.text):
             events[-1] = perpetrated_by(events[-1], sentence)
         coded = _code_sentence(ctx, sentence, codebook, events[-1] if events else None)
-        if events and _toll_of_previous(events[-1], coded, sentence, ctx):
-            events[-1] = _with_toll(events[-1], coded[0], sentence)
+        toll = _toll_of_previous(events, coded, sentence, ctx) if events else None
+        if toll is not None:
+            events[-1] = _with_toll(events[-1], toll, sentence)
             continue
         denials = [e for e in coded if e.modality == Modality.DENIED]
         if denials or (events and not coded and disputes_previous(sentence.text)):
@@ -163,34 +165,28 @@ def code_article(
     return events
 
 
-_VIOLENT_TYPES = {"Battles", "Violence against civilians", "Explosions/Remote violence", "Riots"}
-
-
 def _toll_of_previous(
-    previous: Event, coded: list[Event], sentence: SentenceContext, ctx: ArticleContext
-) -> bool:
-    """ "Gunmen attacked Djibo. Five civilians were killed.": the second sentence gives the
-    toll of the event told just before it, not a new event of its own."""
-    if len(coded) != 1 or previous.fatalities is not None or sentence.index == 0:
-        return False
-    toll = coded[0]
-    told_just_before = previous.evidence[0].start == ctx.sentences[sentence.index - 1][0]
-    return (
-        told_just_before
-        and toll.fatalities is not None
-        and previous.event_type in _VIOLENT_TYPES
-        and toll.event_type in _VIOLENT_TYPES
-        and (toll.location is None or toll.location.precision == "country")
-        and (toll.actor1 is None or toll.actor1.text is None)
-    )
+    events: list[Event], coded: list[Event], sentence: SentenceContext, ctx: ArticleContext
+) -> int | None:
+    """ "Gunmen attacked Djibo. Five civilians were killed.": a later sentence that gives a
+    toll and no new place or attacker gives the toll of the event told before it (see
+    events/tolls.py); returns that event's new toll, or None."""
+    previous = events[-1]
+    origin = previous.evidence[0].start
+    told_at = next((i for i, (start, _) in enumerate(ctx.sentences) if start == origin), None)
+    if told_at is None or _WAR_STATISTIC.search(sentence.text):
+        return None
+    if sum(e.evidence[0].start == origin for e in events) > 1:
+        return None  # one toll for events at several places: which share is whose is unsaid
+    return follow_up_toll(previous, coded, sentence.text, sentence.index - told_at - 1)
 
 
-def _with_toll(previous: Event, toll: Event, sentence: SentenceContext) -> Event:
+def _with_toll(previous: Event, toll: int, sentence: SentenceContext) -> Event:
     evidence = Evidence(
         text=sentence.text, start=sentence.start, end=sentence.end, supports=["fatalities"]
     )
     return previous.model_copy(
-        update={"fatalities": toll.fatalities, "evidence": [*previous.evidence, evidence]}
+        update={"fatalities": toll, "evidence": [*previous.evidence, evidence]}
     )
 
 
@@ -209,6 +205,7 @@ def _follow_up(sentence: str) -> bool:
         or disputes_previous(sentence)
         or claims_responsibility(sentence)
         or names_the_perpetrator(sentence)
+        or may_state_toll(sentence)
     )
 
 
@@ -817,13 +814,16 @@ def _violence_sub_type(
         return codebook.sub_type("Attack")
     if agent_armed or any(a.kind in VICTIM_KINDS for a in sentence.actors):
         return codebook.sub_type("Attack")
-    if _HARMED.search(lowered):
-        return codebook.sub_type("Attack")  # a person harmed by someone nobody names
+    if _HARMED.search(lowered) or count_fatalities(lowered):
+        # a person harmed by someone nobody names, or a toll with no actors ("8 casualties in
+        # the raids")
+        return codebook.sub_type("Attack")
     return None
 
 
 _HARMED = re.compile(
     r"\b(?:killed|shot dead|murdered|gunned down|hacked|stabbed|shot|assaulted|"
+    r"execut(?:ed|es|e|ing)|beheaded|assassinated|"
     r"beat(?:en)? (?:to death|up)|burn(?:ed|t) alive)\b"
 )
 
