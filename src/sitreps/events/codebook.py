@@ -41,6 +41,58 @@ class SubEventType:
 
 
 @dataclass(frozen=True)
+class Sense:
+    """Another sense of some trigger words (sports, markets...), see data/senses.yaml."""
+
+    name: str
+    words: re.Pattern[str]  # matched against a trigger's whole text
+    cues: re.Pattern[str]
+    document_cues: int | None  # cues that make the sense govern a whole page
+
+
+class SenseGuard:
+    """Reads a trigger word in a sense that is not political violence when its sentence
+    (or its page) is about sport, markets, works of fiction, accidents..."""
+
+    def __init__(self, data: dict) -> None:
+        self.senses = [_compile_sense(item) for item in data.get("senses") or []]
+        self.unless = whole_words("|".join(data["unless"])) if data.get("unless") else None
+        ambiguous = [f"(?:{s.words.pattern})" for s in self.senses]
+        self._ambiguous = re.compile("|".join(ambiguous), re.IGNORECASE) if ambiguous else None
+
+    def ambiguous(self, trigger_text: str) -> bool:
+        """Could this trigger text be read in another sense?"""
+        return bool(self._ambiguous and self._ambiguous.fullmatch(_spaced(trigger_text)))
+
+    def other_sense(
+        self, trigger_text: str, sentence: str, governing: frozenset[str] = frozenset()
+    ) -> str | None:
+        """The other sense ``trigger_text`` has in ``sentence`` (on a page governed by the
+        senses ``governing``), or None when it may be political violence."""
+        if not self.ambiguous(trigger_text):
+            return None
+        candidates = [s for s in self.senses if s.words.fullmatch(_spaced(trigger_text))]
+        if self.unless is not None and self.unless.search(sentence):
+            return None
+        for sense in candidates:
+            if sense.name in governing or sense.cues.search(sentence):
+                return sense.name
+        return None
+
+    def governing(self, text: str) -> frozenset[str]:
+        """The senses that govern a whole page: many of their cues, more than conflict cues."""
+        conflict = len(self.unless.findall(text)) if self.unless is not None else 0
+        governing = set()
+        for sense in self.senses:
+            if sense.document_cues is None:
+                continue
+            cues = len(sense.cues.findall(text))
+            if cues >= sense.document_cues and cues > conflict:
+                governing.add(sense.name)
+        return frozenset(governing)
+
+
+@dataclass(frozen=True)
 class TriggerMatch:
     sub_type: SubEventType
     start: int
@@ -53,6 +105,8 @@ class Codebook:
         self.version = data.get("version")
         # guards of the Strategic developments (see sitreps.events.strategic)
         self.strategic: dict = data.get("strategic") or {}
+        # other senses of trigger words: the codebook's own section, else data/senses.yaml
+        self.senses = SenseGuard(data["senses"] if "senses" in data else _packaged_senses())
         self.sub_types: list[SubEventType] = []
         for event_type in data["event_types"]:
             for item in event_type["sub_event_types"]:
@@ -73,6 +127,7 @@ class Codebook:
         return bool(self._gate and self._gate.search(text))
 
     def triggers_in(self, text: str) -> list[TriggerMatch]:
+        """The triggers in ``text``, none when every one is read in another sense there."""
         found: list[TriggerMatch] = []
         for sub_type in self.sub_types:
             if sub_type.context and not any(c.search(text) for c in sub_type.context):
@@ -83,6 +138,8 @@ class Codebook:
                     if any(a <= m.start() < b for a, b in excluded):
                         continue
                     found.append(TriggerMatch(sub_type, m.start(), m.end(), m.group(0)))
+        if all(self.senses.other_sense(t.text, text) for t in found):
+            return []  # "Chile beat Peru 2-1": every trigger in its other sense
         return sorted(found, key=lambda t: (t.start, -t.sub_type.priority))
 
 
@@ -106,6 +163,26 @@ def _compile_sub_type(event_type: str, item: dict) -> SubEventType:
         actor1=_convention(item.get("actor1")),
         actor2=_convention(item.get("actor2")),
     )
+
+
+def _compile_sense(item: dict) -> Sense:
+    cues = item.get("document_cues")
+    return Sense(
+        name=item["name"],
+        words=re.compile("|".join(f"(?:{w})" for w in item["words"]), re.IGNORECASE),
+        cues=whole_words("|".join(item["cues"])),
+        document_cues=int(cues) if cues is not None else None,
+    )
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _packaged_senses() -> dict:
+    text = resources.files("sitreps.data").joinpath("senses.yaml").read_text("utf-8")
+    return yaml.safe_load(text) or {}
 
 
 def _convention(spec: dict | None) -> RoleConvention | None:
