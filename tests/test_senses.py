@@ -43,7 +43,7 @@ def gate(codebook):
         "Brazil beat Argentina 2-0 in the semi-final.",
         "Stocks rallied as profits beat forecasts.",
         "Car sales were hit by the new tax.",
-        "Reviewers praised Siege of the Moon: Final Battle, a video game for consoles.",
+        "Reviewers praised Raid on the Moon Palace: Final Battle, a video game for consoles.",
         "The city has been fighting smog and dirty air for decades.",
         "Firefighters battled the blaze through the night.",
         "Three people were killed when the bus crashed into a lorry.",

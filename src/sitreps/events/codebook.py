@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -65,31 +66,47 @@ class SenseGuard:
         return bool(self._ambiguous and self._ambiguous.fullmatch(_spaced(trigger_text)))
 
     def other_sense(
-        self, trigger_text: str, sentence: str, governing: frozenset[str] = frozenset()
+        self,
+        trigger_text: str,
+        sentence: str,
+        governing: Callable[[], frozenset[str]] | None = None,
     ) -> str | None:
-        """The other sense ``trigger_text`` has in ``sentence`` (on a page governed by the
-        senses ``governing``), or None when it may be political violence."""
+        """The other sense ``trigger_text`` has in ``sentence``, or None when it may be
+        political violence. ``governing`` gives the senses that govern the page; it is asked
+        only when the sentence alone does not tell (counting a page's cues costs more)."""
         if not self.ambiguous(trigger_text):
             return None
-        candidates = [s for s in self.senses if s.words.fullmatch(_spaced(trigger_text))]
         if self.unless is not None and self.unless.search(sentence):
             return None
+        candidates = [s for s in self.senses if s.words.fullmatch(_spaced(trigger_text))]
         for sense in candidates:
-            if sense.name in governing or sense.cues.search(sentence):
+            if sense.cues.search(sentence):
                 return sense.name
-        return None
+        page = governing() if governing is not None else frozenset()
+        return next((s.name for s in candidates if s.name in page), None)
 
     def governing(self, text: str) -> frozenset[str]:
         """The senses that govern a whole page: many of their cues, more than conflict cues."""
-        conflict = len(self.unless.findall(text)) if self.unless is not None else 0
-        governing = set()
+        counts = {}
         for sense in self.senses:
-            if sense.document_cues is None:
-                continue
-            cues = len(sense.cues.findall(text))
-            if cues >= sense.document_cues and cues > conflict:
-                governing.add(sense.name)
-        return frozenset(governing)
+            if sense.document_cues is not None:
+                cues = sum(1 for _ in sense.cues.finditer(text))
+                if cues >= sense.document_cues:
+                    counts[sense.name] = cues
+        if not counts:
+            return frozenset()
+        conflict = _count(self.unless, text, max(counts.values())) if self.unless else 0
+        return frozenset(name for name, cues in counts.items() if cues > conflict)
+
+
+def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:
+    """Matches of ``pattern`` in ``text``, counted up to ``enough``."""
+    count = 0
+    for _ in pattern.finditer(text):
+        count += 1
+        if count >= enough:
+            break
+    return count
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 from spacy.tokens import Doc, Token
 
 from sitreps.actors import SECTION_RANK, ActorMention
-from sitreps.events.codebook import Codebook
+from sitreps.events.codebook import Codebook, SenseGuard
 from sitreps.geo import ArticleGeography
 from sitreps.records import ActorKind, Article
 from sitreps.time import ResolvedDate
@@ -124,13 +124,12 @@ class RelevanceGate:
         if self._pattern is None:
             return False
         folded = self._fold(text)
-        governing: frozenset[str] | None = None  # worked out on the first ambiguous hit
+        governing = _PageSenses(self._senses, folded)
         for match in self._pattern.finditer(folded):
             if not self._senses.ambiguous(match.group(0)):
                 return True
-            if governing is None:
-                governing = self._senses.governing(folded)
-            if not self._other_sense(folded, match, _sentence_around(folded, match), governing):
+            sentence = _sentence_around(folded, match)
+            if not self._other_sense(folded, match, sentence, governing):
                 return True
         return False
 
@@ -144,21 +143,19 @@ class RelevanceGate:
             slices = [self._fold(text[a:b]) for a, b in sentences]
         else:  # on a slice: word boundaries as in the sentence alone
             slices = [folded[a:b] for a, b in sentences]
-        governing: list[frozenset[str]] = []  # worked out once, when first needed
-        return [i for i, sentence in enumerate(slices) if self._holds(sentence, folded, governing)]
+        governing = _PageSenses(self._senses, folded)
+        return [i for i, sentence in enumerate(slices) if self._holds(sentence, governing)]
 
-    def _holds(self, sentence: str, page: str, governing: list[frozenset[str]]) -> bool:
+    def _holds(self, sentence: str, governing: _PageSenses) -> bool:
         for match in self._pattern.finditer(sentence) if self._pattern else ():
             if not self._senses.ambiguous(match.group(0)):
                 return True
-            if not governing:
-                governing.append(self._senses.governing(page))
-            if not self._other_sense(sentence, match, sentence, governing[0]):
+            if not self._other_sense(sentence, match, sentence, governing):
                 return True
         return False
 
     def _other_sense(
-        self, text: str, match: re.Match[str], sentence: str, governing: frozenset[str]
+        self, text: str, match: re.Match[str], sentence: str, governing: _PageSenses
     ) -> bool:
         """Is every trigger that starts where ``match`` does read in another sense? (The
         gate's one expression stops at the first trigger that fits, maybe the shorter.)"""
@@ -170,6 +167,19 @@ class RelevanceGate:
 
     def _fold(self, text: str) -> str:
         return text.lower() if self._lowered else text
+
+
+class _PageSenses:
+    """The senses that govern a page, counted on first need and then remembered."""
+
+    def __init__(self, senses: SenseGuard, page: str) -> None:
+        self._senses, self._page = senses, page
+        self._governing: frozenset[str] | None = None
+
+    def __call__(self) -> frozenset[str]:
+        if self._governing is None:
+            self._governing = self._senses.governing(self._page)
+        return self._governing
 
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
