@@ -35,7 +35,10 @@ def test_the_gate_passes_the_sentences_the_codebook_gate_passes():
     text = "\n\n".join(SENTENCES)
     spans = sentence_spans(text)
     expected = [i for i, (a, b) in enumerate(spans) if codebook.gate(text[a:b])]
-    assert gate.sentences(text, spans) == expected
+    # "The football club fought back": a trigger word in its sporting sense (data/senses.yaml)
+    sporting = [i for i in expected if "football" in text[spans[i][0] : spans[i][1]]]
+    assert sporting
+    assert gate.sentences(text, spans) == [i for i in expected if i not in sporting]
     assert 0 < len(expected) < len(SENTENCES)
     assert gate.passes(text)
     assert not gate.passes("The council voted to rebuild the bridge. Bread prices rose.")

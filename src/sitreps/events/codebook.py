@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -41,6 +42,74 @@ class SubEventType:
 
 
 @dataclass(frozen=True)
+class Sense:
+    """Another sense of some trigger words (sports, markets...), see data/senses.yaml."""
+
+    name: str
+    words: re.Pattern[str]  # matched against a trigger's whole text
+    cues: re.Pattern[str]
+    document_cues: int | None  # cues that make the sense govern a whole page
+
+
+class SenseGuard:
+    """Reads a trigger word in a sense that is not political violence when its sentence
+    (or its page) is about sport, markets, works of fiction, accidents..."""
+
+    def __init__(self, data: dict) -> None:
+        self.senses = [_compile_sense(item) for item in data.get("senses") or []]
+        self.unless = whole_words("|".join(data["unless"])) if data.get("unless") else None
+        ambiguous = [f"(?:{s.words.pattern})" for s in self.senses]
+        self._ambiguous = re.compile("|".join(ambiguous), re.IGNORECASE) if ambiguous else None
+
+    def ambiguous(self, trigger_text: str) -> bool:
+        """Could this trigger text be read in another sense?"""
+        return bool(self._ambiguous and self._ambiguous.fullmatch(_spaced(trigger_text)))
+
+    def other_sense(
+        self,
+        trigger_text: str,
+        sentence: str,
+        governing: Callable[[], frozenset[str]] | None = None,
+    ) -> str | None:
+        """The other sense ``trigger_text`` has in ``sentence``, or None when it may be
+        political violence. ``governing`` gives the senses that govern the page; it is asked
+        only when the sentence alone does not tell (counting a page's cues costs more)."""
+        if not self.ambiguous(trigger_text):
+            return None
+        if self.unless is not None and self.unless.search(sentence):
+            return None
+        candidates = [s for s in self.senses if s.words.fullmatch(_spaced(trigger_text))]
+        for sense in candidates:
+            if sense.cues.search(sentence):
+                return sense.name
+        page = governing() if governing is not None else frozenset()
+        return next((s.name for s in candidates if s.name in page), None)
+
+    def governing(self, text: str) -> frozenset[str]:
+        """The senses that govern a whole page: many of their cues, more than conflict cues."""
+        counts = {}
+        for sense in self.senses:
+            if sense.document_cues is not None:
+                cues = sum(1 for _ in sense.cues.finditer(text))
+                if cues >= sense.document_cues:
+                    counts[sense.name] = cues
+        if not counts:
+            return frozenset()
+        conflict = _count(self.unless, text, max(counts.values())) if self.unless else 0
+        return frozenset(name for name, cues in counts.items() if cues > conflict)
+
+
+def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:
+    """Matches of ``pattern`` in ``text``, counted up to ``enough``."""
+    count = 0
+    for _ in pattern.finditer(text):
+        count += 1
+        if count >= enough:
+            break
+    return count
+
+
+@dataclass(frozen=True)
 class TriggerMatch:
     sub_type: SubEventType
     start: int
@@ -53,6 +122,8 @@ class Codebook:
         self.version = data.get("version")
         # guards of the Strategic developments (see sitreps.events.strategic)
         self.strategic: dict = data.get("strategic") or {}
+        # other senses of trigger words: the codebook's own section, else data/senses.yaml
+        self.senses = SenseGuard(data["senses"] if "senses" in data else _packaged_senses())
         self.sub_types: list[SubEventType] = []
         for event_type in data["event_types"]:
             for item in event_type["sub_event_types"]:
@@ -73,6 +144,7 @@ class Codebook:
         return bool(self._gate and self._gate.search(text))
 
     def triggers_in(self, text: str) -> list[TriggerMatch]:
+        """The triggers in ``text``, none when every one is read in another sense there."""
         found: list[TriggerMatch] = []
         for sub_type in self.sub_types:
             if sub_type.context and not any(c.search(text) for c in sub_type.context):
@@ -83,6 +155,8 @@ class Codebook:
                     if any(a <= m.start() < b for a, b in excluded):
                         continue
                     found.append(TriggerMatch(sub_type, m.start(), m.end(), m.group(0)))
+        if all(self.senses.other_sense(t.text, text) for t in found):
+            return []  # "Chile beat Peru 2-1": every trigger in its other sense
         return sorted(found, key=lambda t: (t.start, -t.sub_type.priority))
 
 
@@ -106,6 +180,26 @@ def _compile_sub_type(event_type: str, item: dict) -> SubEventType:
         actor1=_convention(item.get("actor1")),
         actor2=_convention(item.get("actor2")),
     )
+
+
+def _compile_sense(item: dict) -> Sense:
+    cues = item.get("document_cues")
+    return Sense(
+        name=item["name"],
+        words=re.compile("|".join(f"(?:{w})" for w in item["words"]), re.IGNORECASE),
+        cues=whole_words("|".join(item["cues"])),
+        document_cues=int(cues) if cues is not None else None,
+    )
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _packaged_senses() -> dict:
+    text = resources.files("sitreps.data").joinpath("senses.yaml").read_text("utf-8")
+    return yaml.safe_load(text) or {}
 
 
 def _convention(spec: dict | None) -> RoleConvention | None:

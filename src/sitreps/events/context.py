@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 from spacy.tokens import Doc, Token
 
 from sitreps.actors import SECTION_RANK, ActorMention
-from sitreps.events.codebook import Codebook
+from sitreps.events.codebook import Codebook, SenseGuard
 from sitreps.geo import ArticleGeography
 from sitreps.records import ActorKind, Article
 from sitreps.time import ResolvedDate
@@ -116,23 +116,81 @@ class RelevanceGate:
         self._lowered = source == source.lower()
         flags = 0 if self._lowered else re.IGNORECASE
         self._pattern = re.compile(source, flags) if parts else None
+        self._triggers = [p for s in codebook.sub_types for p in s.triggers]
+        self._senses = codebook.senses
 
     def passes(self, text: str) -> bool:
-        """Any event vocabulary at all in ``text``?"""
-        return bool(self._pattern and self._pattern.search(self._fold(text)))
+        """Any event vocabulary in ``text`` that is not all in another sense ("Chile beat
+        Peru", "stocks rally")? A page that fails is not parsed at all."""
+        if self._pattern is None:
+            return False
+        folded = self._fold(text)
+        governing = _PageSenses(self._senses, folded)
+        for match in self._pattern.finditer(folded):
+            if not self._senses.ambiguous(match.group(0)):
+                return True
+            sentence = _sentence_around(folded, match)
+            if not self._other_sense(folded, match, sentence, governing):
+                return True
+        return False
 
     def sentences(self, text: str, sentences: list[tuple[int, int]]) -> list[int]:
-        """Indices of the sentences (character spans of ``text``) holding a trigger."""
+        """Indices of the sentences (character spans of ``text``) holding a trigger that is
+        not read in another sense of the sentence or of the whole page."""
         if self._pattern is None:
             return []
-        search, folded = self._pattern.search, self._fold(text)
+        folded = self._fold(text)
         if len(folded) != len(text):  # lowering changed offsets (rare letters): fold each
-            return [i for i, (a, b) in enumerate(sentences) if search(self._fold(text[a:b]))]
-        # on a slice: word boundaries as in the sentence alone
-        return [i for i, (a, b) in enumerate(sentences) if search(folded[a:b])]
+            slices = [self._fold(text[a:b]) for a, b in sentences]
+        else:  # on a slice: word boundaries as in the sentence alone
+            slices = [folded[a:b] for a, b in sentences]
+        governing = _PageSenses(self._senses, folded)
+        return [i for i, sentence in enumerate(slices) if self._holds(sentence, governing)]
+
+    def _holds(self, sentence: str, governing: _PageSenses) -> bool:
+        for match in self._pattern.finditer(sentence) if self._pattern else ():
+            if not self._senses.ambiguous(match.group(0)):
+                return True
+            if not self._other_sense(sentence, match, sentence, governing):
+                return True
+        return False
+
+    def _other_sense(
+        self, text: str, match: re.Match[str], sentence: str, governing: _PageSenses
+    ) -> bool:
+        """Is every trigger that starts where ``match`` does read in another sense? (The
+        gate's one expression stops at the first trigger that fits, maybe the shorter.)"""
+        for pattern in self._triggers:
+            found = pattern.match(text, match.start())
+            if found and not self._senses.other_sense(found.group(0), sentence, governing):
+                return False
+        return True
 
     def _fold(self, text: str) -> str:
         return text.lower() if self._lowered else text
+
+
+class _PageSenses:
+    """The senses that govern a page, counted on first need and then remembered."""
+
+    def __init__(self, senses: SenseGuard, page: str) -> None:
+        self._senses, self._page = senses, page
+        self._governing: frozenset[str] | None = None
+
+    def __call__(self) -> frozenset[str]:
+        if self._governing is None:
+            self._governing = self._senses.governing(self._page)
+        return self._governing
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _sentence_around(text: str, match: re.Match[str]) -> str:
+    """The sentence around a match, roughly: from the last full stop before to the next."""
+    start = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n") + 1
+    end = _SENTENCE_END.search(text, match.end())
+    return text[start : end.start() if end else len(text)]
 
 
 def _without_word_bounds(pattern: str) -> str | None:
