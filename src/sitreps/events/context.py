@@ -64,7 +64,8 @@ def token_at(doc: Doc, char: int) -> Token | None:
     """The token of ``doc`` that covers character offset ``char``, if one does."""
     starts = doc.user_data.get(_TOKEN_STARTS)
     if starts is None:  # the same sentence is asked about many times: index it once
-        starts = doc.user_data[_TOKEN_STARTS] = [token.idx for token in doc]
+        # read from the array: no Token object is made for each of the sentence's words
+        starts = doc.user_data[_TOKEN_STARTS] = doc.to_array("IDX").tolist()
     index = bisect_right(starts, char) - 1
     if index < 0:
         return None
