@@ -224,3 +224,21 @@ def test_grouped_country_scan_matches_the_plain_alternation() -> None:
     for text in texts:
         grouped = [m.span() for m in dictionary._country_scan.finditer(text)]
         assert grouped == [m.span() for m in plain.finditer(text)], text
+
+
+def test_gate_tried_by_first_letter_matches_the_plain_alternation() -> None:
+    import re
+
+    from sitreps.events.context import _WORD_AFTER, _WORD_BEFORE, _without_word_bounds
+
+    codebook = load_codebook()
+    gate = relevance_gate(codebook)
+    patterns = [p.pattern for s in codebook.sub_types for p in s.triggers]
+    bounded = [inner for p in patterns if (inner := _without_word_bounds(p)) is not None]
+    parts = [_WORD_BEFORE + "|".join(bounded) + _WORD_AFTER]
+    parts += [p for p in patterns if _without_word_bounds(p) is None]
+    plain = re.compile("|".join(parts), gate._pattern.flags)
+    texts = [*SENTENCES, "CLASHES broke out; Rebels SEIZED the town and Troops shelled it."]
+    for text in texts:
+        found = [(m.span(), m.group(0)) for m in gate._pattern.finditer(text)]
+        assert found == [(m.span(), m.group(0)) for m in plain.finditer(text)], text
