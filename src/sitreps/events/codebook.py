@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from sitreps.patterns import whole_words
+from sitreps.patterns import by_first_letter, whole_words
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,8 @@ def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     if not patterns or len({p.flags for p in patterns}) != 1 or any(p.groups for p in patterns):
         return None
     bounded = [_inner(p.pattern) for p in patterns]
-    inner = "|".join(f"(?:{b})" for b in bounded if b is not None)
+    words = [b for b in bounded if b is not None]
+    inner = by_first_letter(words, patterns[0].flags) or "|".join(f"(?:{b})" for b in words)
     parts = [_WORD_BEFORE + inner + _WORD_AFTER] if inner else []
     parts += [f"(?:{p.pattern})" for p, b in zip(patterns, bounded, strict=True) if b is None]
     try:
