@@ -25,7 +25,7 @@ def by_first_letter(alternatives: list[str], flags: int) -> str | None:
     for alternative in alternatives:
         try:
             first = _first_letters(list(_parser.parse(alternative, flags)))
-        except re.error:
+        except (re.error, AttributeError, TypeError, ValueError):  # private parser changed
             return None
         if first is None or first[1] or not all(c.isascii() and c.isalnum() for c in first[0]):
             return None
