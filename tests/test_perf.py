@@ -186,3 +186,59 @@ def test_the_recognizer_shares_repeated_basic_extractions(monkeypatch):
     runs.clear()
     assert [r.text for r in recognizer.parse(sentence, reference)] == [r.text for r in stock]
     assert 0 < len(runs) < unshared_runs
+
+
+def _triggers_the_long_way(codebook, text: str) -> list[tuple[str, int, int]]:
+    """Every sub-type's triggers, one expression at a time (no first test)."""
+    found = []
+    for sub_type in codebook.sub_types:
+        if sub_type.context and not any(c.search(text) for c in sub_type.context):
+            continue
+        excluded = [m.span() for x in sub_type.exclude for m in x.finditer(text)]
+        for pattern in sub_type.triggers:
+            for m in pattern.finditer(text):
+                if not any(a <= m.start() < b for a, b in excluded):
+                    found.append((sub_type.name, m.start(), m.end()))
+    return found
+
+
+def test_trigger_first_test_finds_what_each_trigger_finds() -> None:
+    codebook = load_codebook()
+    for text in SENTENCES:
+        quick = {(t.sub_type.name, t.start, t.end) for t in codebook.triggers_in(text)}
+        every = set(_triggers_the_long_way(codebook, text))
+        assert quick == every or not quick, text
+
+
+def test_grouped_country_scan_matches_the_plain_alternation() -> None:
+    import re
+
+    from sitreps.actors import _is_acronym, _word_pattern, load_actor_dictionary
+
+    dictionary = load_actor_dictionary()
+    words = sorted(dictionary._country_words, key=len, reverse=True)
+    acronyms = "|".join(re.escape(w) for w in words if _is_acronym(w))
+    names = "|".join(re.escape(w) for w in words if not _is_acronym(w))
+    plain = _word_pattern(f"(?-i:{acronyms})|{names}" if acronyms else names, False)
+    texts = [*SENTENCES, "UK and Ukraine, the US and us; KENYA, Kenyan police, South Sudan's army"]
+    for text in texts:
+        grouped = [m.span() for m in dictionary._country_scan.finditer(text)]
+        assert grouped == [m.span() for m in plain.finditer(text)], text
+
+
+def test_gate_tried_by_first_letter_matches_the_plain_alternation() -> None:
+    import re
+
+    from sitreps.events.context import _WORD_AFTER, _WORD_BEFORE, _without_word_bounds
+
+    codebook = load_codebook()
+    gate = relevance_gate(codebook)
+    patterns = [p.pattern for s in codebook.sub_types for p in s.triggers]
+    bounded = [inner for p in patterns if (inner := _without_word_bounds(p)) is not None]
+    parts = [_WORD_BEFORE + "|".join(bounded) + _WORD_AFTER]
+    parts += [p for p in patterns if _without_word_bounds(p) is None]
+    plain = re.compile("|".join(parts), gate._pattern.flags)
+    texts = [*SENTENCES, "CLASHES broke out; Rebels SEIZED the town and Troops shelled it."]
+    for text in texts:
+        found = [(m.span(), m.group(0)) for m in gate._pattern.finditer(text)]
+        assert found == [(m.span(), m.group(0)) for m in plain.finditer(text)], text

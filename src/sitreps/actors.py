@@ -147,7 +147,7 @@ class ActorDictionary:
         names = "|".join(re.escape(w) for w in words if not _is_acronym(w))
         # Acronyms ("US", "UK") only in capitals: "us" and "uk" are also English words.
         alternation = f"(?-i:{acronyms})|{names}" if acronyms else names
-        self._country_scan = _word_pattern(alternation, case_sensitive=False)
+        self._country_scan = _country_scan(words) or _word_pattern(alternation, False)
         country_group = rf"(?P<c>{alternation})"
         for section in ("state_forces", "generic_state_forces"):
             for item in data.get(section, []):
@@ -208,6 +208,30 @@ class ActorDictionary:
             True,
             country_first=True,
         )
+
+
+def _country_scan(words: list[str]) -> re.Pattern[str] | None:
+    """The scan for country words, its names grouped by their first letter: the same matches
+    as one long alternation, several times faster (a word start tries one group, not every
+    name). None when two groups' letters are the same letter in another case."""
+    acronyms = _by_first_letter([w for w in words if _is_acronym(w)], case_sensitive=True)
+    names = _by_first_letter([w for w in words if not _is_acronym(w)], case_sensitive=False)
+    if acronyms is None or names is None:
+        return None
+    return _word_pattern(f"(?-i:{acronyms})|{names}" if acronyms else names, False)
+
+
+def _by_first_letter(words: list[str], case_sensitive: bool) -> str | None:
+    """``words`` as one alternation, in their order within each group of a first letter."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        first = word[0] if case_sensitive else word[0].lower()
+        groups.setdefault(first, []).append(re.escape(word[1:]))
+    flags = 0 if case_sensitive else re.IGNORECASE
+    for one in groups:
+        if any(a != one and re.fullmatch(re.escape(a), one, flags) for a in groups):
+            return None  # "K" and the Kelvin sign: one group could steal the other's match
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items())
 
 
 _META = set("()[]{}?*+.|\\^$ ")

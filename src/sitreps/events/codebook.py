@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from sitreps.patterns import whole_words
+from sitreps.patterns import by_first_letter, whole_words
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class SenseGuard:
         self.unless = whole_words("|".join(data["unless"])) if data.get("unless") else None
         ambiguous = [f"(?:{s.words.pattern})" for s in self.senses]
         self._ambiguous = re.compile("|".join(ambiguous), re.IGNORECASE) if ambiguous else None
+        self._last_page: tuple[str, frozenset[str]] | None = None  # a page is asked again
 
     def ambiguous(self, trigger_text: str) -> bool:
         """Could this trigger text be read in another sense?"""
@@ -87,10 +88,17 @@ class SenseGuard:
 
     def governing(self, text: str) -> frozenset[str]:
         """The senses that govern a whole page: many of their cues, more than conflict cues."""
+        if self._last_page is not None and self._last_page[0] == text:
+            return self._last_page[1]
+        found = self._governing(text)
+        self._last_page = (text, found)
+        return found
+
+    def _governing(self, text: str) -> frozenset[str]:
         counts = {}
         for sense in self.senses:
             if sense.document_cues is not None:
-                cues = sum(1 for _ in sense.cues.finditer(text))
+                cues = len(sense.cues.findall(text))
                 if cues >= sense.document_cues:
                     counts[sense.name] = cues
         if not counts:
@@ -131,6 +139,7 @@ class Codebook:
         self._by_name = {s.name: s for s in self.sub_types}
         gate_parts = [p.pattern for s in self.sub_types for p in s.triggers]
         self._gate = re.compile("|".join(gate_parts), re.IGNORECASE) if gate_parts else None
+        self._any_trigger = [_union(s.triggers) for s in self.sub_types]
 
     @property
     def event_types(self) -> list[str]:
@@ -146,7 +155,11 @@ class Codebook:
     def triggers_in(self, text: str) -> list[TriggerMatch]:
         """The triggers in ``text``, none when every one is read in another sense there."""
         found: list[TriggerMatch] = []
-        for sub_type in self.sub_types:
+        for sub_type, any_trigger in zip(self.sub_types, self._any_trigger, strict=True):
+            if not sub_type.triggers:
+                continue
+            if any_trigger is not None and not any_trigger.search(text):
+                continue  # no trigger of this sub-type anywhere: nothing to find
             if sub_type.context and not any(c.search(text) for c in sub_type.context):
                 continue
             excluded = [m.span() for x in sub_type.exclude for m in x.finditer(text)]
@@ -158,6 +171,34 @@ class Codebook:
         if all(self.senses.other_sense(t.text, text) for t in found):
             return []  # "Chile beat Peru 2-1": every trigger in its other sense
         return sorted(found, key=lambda t: (t.start, -t.sub_type.priority))
+
+
+_WORD_BEFORE = r"(?<![\w-])(?:"
+_WORD_AFTER = r")(?![\w-])"
+
+
+def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One expression that matches somewhere in a text when any of ``patterns`` does, a
+    cheap first test: the whole-word bounds are checked once for all of them. None when the
+    patterns differ in flags or hold groups, which a union would change."""
+    if not patterns or len({p.flags for p in patterns}) != 1 or any(p.groups for p in patterns):
+        return None
+    bounded = [_inner(p.pattern) for p in patterns]
+    words = [b for b in bounded if b is not None]
+    inner = by_first_letter(words, patterns[0].flags) or "|".join(f"(?:{b})" for b in words)
+    parts = [_WORD_BEFORE + inner + _WORD_AFTER] if inner else []
+    parts += [f"(?:{p.pattern})" for p, b in zip(patterns, bounded, strict=True) if b is None]
+    try:
+        return re.compile("|".join(parts), patterns[0].flags)
+    except re.error:
+        return None
+
+
+def _inner(pattern: str) -> str | None:
+    """A whole-word pattern without its bounds, None for another pattern."""
+    if pattern.startswith(_WORD_BEFORE) and pattern.endswith(_WORD_AFTER):
+        return pattern[len(_WORD_BEFORE) : -len(_WORD_AFTER)]
+    return None
 
 
 def _compile_sub_type(event_type: str, item: dict) -> SubEventType:

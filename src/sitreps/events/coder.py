@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from sitreps.actors import ActorMention, country_name, country_of_actors, find_actors
 from sitreps.events.claims import (
@@ -349,10 +349,16 @@ def _mentioned_in_passing(sentence: SentenceContext, triggers: list[TriggerMatch
     doc = sentence.doc
     if doc is None:
         return False
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    root = _root_of(doc)
     if root is None or any(t.start <= root.idx < t.end for t in triggers):
         return False
     return all(_in_passing_phrase(sentence, t) for t in triggers)
+
+
+def _root_of(doc: Doc) -> Token | None:
+    """The sentence's first ROOT token, found in the array of labels (no Token per word)."""
+    roots = (doc.to_array("DEP") == doc.vocab.strings["ROOT"]).nonzero()[0]
+    return doc[int(roots[0])] if len(roots) else None
 
 
 def _drop_passing_triggers(

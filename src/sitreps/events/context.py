@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from sitreps.actors import SECTION_RANK, ActorMention
 from sitreps.events.codebook import Codebook, SenseGuard
 from sitreps.geo import ArticleGeography
+from sitreps.patterns import by_first_letter
 from sitreps.records import ActorKind, Article
 from sitreps.time import ResolvedDate
 
@@ -64,7 +65,8 @@ def token_at(doc: Doc, char: int) -> Token | None:
     """The token of ``doc`` that covers character offset ``char``, if one does."""
     starts = doc.user_data.get(_TOKEN_STARTS)
     if starts is None:  # the same sentence is asked about many times: index it once
-        starts = doc.user_data[_TOKEN_STARTS] = [token.idx for token in doc]
+        # read from the array: no Token object is made for each of the sentence's words
+        starts = doc.user_data[_TOKEN_STARTS] = doc.to_array("IDX").tolist()
     index = bisect_right(starts, char) - 1
     if index < 0:
         return None
@@ -115,7 +117,9 @@ class RelevanceGate:
         # an upper-case letter may be a class (\S, \W): such triggers keep IGNORECASE
         self._lowered = source == source.lower()
         flags = 0 if self._lowered else re.IGNORECASE
-        self._pattern = re.compile(source, flags) if parts else None
+        if bounded and (dispatched := by_first_letter(bounded, flags)) is not None:
+            parts[0] = _WORD_BEFORE + dispatched + _WORD_AFTER
+        self._pattern = re.compile("|".join(parts), flags) if parts else None
         self._triggers = [p for s in codebook.sub_types for p in s.triggers]
         self._senses = codebook.senses
 
