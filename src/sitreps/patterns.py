@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
-from re import _constants, _parser  # type: ignore[attr-defined]
+
+try:  # CPython's regex parser (private): only used to speed up, never needed for matching
+    from re import _constants, _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python: the plain alternation is used
+    _constants = _parser = None
 
 _OPTIONAL_SPACE = re.compile(r" (?=[?*])")
 
@@ -21,6 +25,8 @@ def by_first_letter(alternatives: list[str], flags: int) -> str | None:
     tries only the alternatives that can start with it, in their order: the same matches,
     fewer tries at each word. None when some alternative may start otherwise than with one
     of a known set of ASCII letters (or may match nothing)."""
+    if _parser is None:
+        return None
     groups: dict[str, list[str]] = {}
     for alternative in alternatives:
         try:
