@@ -102,7 +102,7 @@ def test_people_of_a_group_who_are_attacked_stay_civilians():
 
 
 def test_a_group_of_armed_men_is_an_armed_group_not_a_crowd():
-    names = [n for _, n, _ in _names("A group of ten unidentified armed men stole cattle.")]
+    names = [n for _, n, _ in _names("A group of ten unidentified armed men took the herd.")]
     assert names == ["Unidentified Armed Group (Syria)"]
     assert [n for _, n, _ in _names("A group of youths attacked him.")] == ["Rioters (Syria)"]
 

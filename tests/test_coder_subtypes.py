@@ -71,7 +71,7 @@ def test_protest_sub_type_reads_what_happened_not_the_grievance(pipeline, text, 
     [
         # a crowd the roles take for victims ("a number of residents") still acts
         (
-            "On Sunday, a number of residents beat and killed a presumed thief in Parakou.",
+            "On Sunday, a number of residents beat and killed an alleged thief near Parakou.",
             "Mob violence",
         ),
         # mob justice stays mob violence whatever the crowd carries
@@ -132,8 +132,8 @@ def test_police_against_an_armed_gang_is_a_clash(pipeline):
 def test_violence_by_unnamed_people_amid_unrest_is_mob_violence(pipeline):
     assert _sub_types(
         pipeline,
-        "On Sunday, unidentified assailants set ablaze the house of a local councillor in "
-        "Rangpur, amid the outbreak of violence after the resignation of the government.",
+        "On Sunday, unknown assailants set ablaze a ward councillor's home in Rangpur, "
+        "amid the outbreak of violence that followed the fall of the cabinet.",
     ) == ["Mob violence"]
     assert _sub_types(
         pipeline, "On Sunday, unidentified gunmen shot dead a local councillor in Djibo."

@@ -23,7 +23,7 @@ from sitreps.events.fatalities import count_fatalities, parse_number
         ("The two sides clashed in the camp, resulting in 5 deaths and 9 injuries.", 5),
         ("The house was set on fire, killing its four occupants.", 4),
         ("Bandits attacked the village, killing at least 7, including 2 police reservists.", 7),
-        ("The attackers killed one driver and wounded four others.", 1),
+        ("The gunmen killed one driver and injured four passengers.", 1),
         ("Residents beat two suspected thieves to death at the market.", 2),
         ("Herders protested after 32 sheep were killed by a speeding truck.", None),
         ("Parents camped outside the court after a classroom collapsed, killing six pupils.", None),

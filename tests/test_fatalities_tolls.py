@@ -23,13 +23,13 @@ def test_toll_sentences_add_up_and_a_stated_total_wins(pipeline):
     added = _code(
         pipeline,
         "On 8 March 2021, a mob attacked a police station in Garissa. "
-        "Two policemen were beaten to death. 3 others died in hospital.",
+        "Two constables were beaten to death. 3 others later died of their wounds.",
     )
     assert [e.fatalities for e in added] == [5]
     total = _code(
         pipeline,
         "On 8 March 2021, a mob attacked a police station in Garissa. "
-        "Two policemen were beaten to death. 3 others died in hospital. Total 6 fatalities.",
+        "Two constables were beaten to death. 3 others later died of their wounds. Total 6 fatalities.",
     )
     assert [e.fatalities for e in total] == [6]
 

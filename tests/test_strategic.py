@@ -88,7 +88,7 @@ def _strategic(events):
             None,
         ),
         (
-            "Suspected militants seized four carts from a group of women near Dablo on Friday.",
+            "Suspected militants seized three donkey carts from traders near Dablo on Friday.",
             "Looting/property destruction",
             None,
         ),
@@ -109,8 +109,8 @@ def test_what_was_done_is_coded(pipeline, text, sub_type, actor1):
 def test_the_deciding_body_is_the_state_of_the_person_it_empowers(pipeline):
     events = _code(
         pipeline,
-        "The strikes came hours after Vladimir Putin was given permission to use military "
-        "force in Syria by his country's parliament.",
+        "On Wednesday Vladimir Putin was granted permission to use military force abroad "
+        "by his country's parliament.",
         ref_date="2015-09-30",
     )
     decision = _strategic(events)
@@ -124,8 +124,8 @@ def test_the_deciding_body_is_the_state_of_the_person_it_empowers(pipeline):
     "text",
     [
         # talk about the decision, not the decision
-        "The spokesman said permission to use military force did not mean that ground forces "
-        "would be engaged.",
+        "An aide stressed that the permission to use military force did not mean troops "
+        "would fight on the ground.",
         "The president asked parliament for permission to use military force in Syria.",
         "MPs will vote on Tuesday on whether to approve the deployment of troops to Libya.",
         "Parliament refused to authorise the use of military force against the regime.",
@@ -153,8 +153,8 @@ def test_the_deciding_body_is_the_state_of_the_person_it_empowers(pipeline):
         "The Kurds say they cannot detain foreigners indefinitely.",
         "The suspect has been wanted for arrest by the federal police since 2015.",
         # standing presences and figures of speech
-        "Once again the western powers, with forces deployed in the country, refuse to act.",
-        "We have once again thwarted the game of those sneaky forces, the president said.",
+        "Yet again the foreign powers, whose troops are deployed across the region, stood by.",
+        "Our nation has foiled the schemes of its scheming rivals yet again, the minister boasted.",
     ],
 )
 def test_talk_plans_refusals_and_history_are_not_coded(pipeline, text):
