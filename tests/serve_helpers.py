@@ -3,10 +3,12 @@ and a real uvicorn server on a free loopback port."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,3 +101,22 @@ def running_server(app) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=20)
         sock.close()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a server started as a subprocess)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def json_when_up(url: str, tries: int = 150, pause: float = 0.2):
+    """The JSON at `url` once a server starting in another process answers; None if it never
+    does within `tries` attempts."""
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(url) as response:
+                return json.load(response)
+        except OSError:
+            time.sleep(pause)
+    return None

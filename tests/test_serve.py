@@ -8,11 +8,9 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 import warnings
 from datetime import date
@@ -28,6 +26,8 @@ from serve_helpers import (
     HOSTILE_ID,
     HOSTILE_TEXT,
     build_database,
+    free_port,
+    json_when_up,
     running_server,
 )
 from sitreps.serve import create_app
@@ -487,12 +487,6 @@ def test_concurrent_readers_on_a_real_socket(db_path):
 # -- the command -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_sitreps_serve_command(db_path, tmp_path):
     sitreps = [sys.executable, "-m", "sitreps"]
     missing = subprocess.run([*sitreps, "serve", "--db", str(tmp_path / "none.db")],
@@ -501,19 +495,12 @@ def test_sitreps_serve_command(db_path, tmp_path):
     short = subprocess.run([*sitreps, "serve", "--db", str(db_path), "--token", "abc"],
                            capture_output=True, text=True, timeout=60)  # fmt: skip
     assert short.returncode == 2 and "16 characters" in short.stderr
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SITREPS_TOKEN": TOKEN}
     server = subprocess.Popen([*sitreps, "serve", "--db", str(db_path), "--port", str(port)],
                               env=env, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        config = None
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/config") as r:
-                    config = json.load(r)
-                break
-            except OSError:
-                time.sleep(0.2)
+        config = json_when_up(f"http://127.0.0.1:{port}/api/config")
         assert config == {"tiles": None, "ingest": True}  # the token came from SITREPS_TOKEN
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
             assert b'id="map"' in page.read()

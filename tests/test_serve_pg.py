@@ -8,12 +8,9 @@ one these tests skip, except in CI (CI=true), where they fail.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 import warnings
 from pathlib import Path
 
@@ -21,7 +18,7 @@ import pytest
 
 from conftest import EXAMPLES
 from pgserver import fresh_schema, pg_server_url  # noqa: F401 (fixtures)
-from serve_helpers import HOSTILE_EVENT_ID, HOSTILE_ID, build_database
+from serve_helpers import HOSTILE_EVENT_ID, HOSTILE_ID, build_database, free_port, json_when_up
 from sitreps.records import Event
 from sitreps.serve import create_app
 from sitreps.store import Store
@@ -153,29 +150,14 @@ def test_sitreps_serve_command_on_postgresql(databases):
     )  # fmt: skip
     assert unreachable.returncode == 1 and "cannot serve postgresql://u:***@" in unreachable.stderr
     assert "secret" not in unreachable.stderr
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([*sitreps[:-2], "--port", str(port), "--db", url],
                               env=dict(os.environ), stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        overview = None
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/overview") as r:
-                    overview = json.load(r)
-                break
-            except OSError:
-                time.sleep(0.2)
+        overview = json_when_up(f"http://127.0.0.1:{port}/api/overview")
         with Store(url) as store:
             assert overview is not None and overview["events"] == store.counts()["events"]
     finally:
         server.terminate()
         server.wait(timeout=20)
     assert "read-only" in server.stderr.read()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
