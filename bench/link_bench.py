@@ -9,7 +9,9 @@ different seed, dates to the day) one at a time and measures, in process CPU tim
   types in the country, or with no country, dated within 400 days), records parsed;
 - ``candidates``: `Store._candidates` (the index-driven search of `sitreps.link.search_window`);
 - ``link``: the candidates plus `sitreps.link.link_decision`;
-- ``save``: `Store.save_article` of a one-event article (linking, merging, writing, commit).
+- ``save``: `Store.save_article` of a one-event article (linking, merging, writing, commit);
+- ``re-save``: the same article saved again (its old event deleted, the incident it was in
+  linked again, the event linked anew).
 
 Usage: .venv/bin/python bench/link_bench.py [--events 1000000] [--samples 300]
        [--sqlite PATH] [--keep] [--no-old] [--seed 7]
@@ -99,7 +101,9 @@ def main() -> None:
 
 def run(path: Path, args) -> None:
     events = sample_events(args.samples, args.seed)
-    results: dict[str, list[float]] = {"scan-400d": [], "candidates": [], "link": [], "save": []}
+    results: dict[str, list[float]] = {
+        "scan-400d": [], "candidates": [], "link": [], "save": [], "re-save": []
+    }  # fmt: skip
     sizes: dict[str, list[int]] = {"scan-400d": [], "candidates": []}
     with Store(path) as store:
         total = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -116,6 +120,8 @@ def run(path: Path, args) -> None:
             article = Article(id=event.article.id, input="bench", text="A bench sentence.")
             spent, _ = timed(lambda e=event, a=article: store.save_article(a, [e]))
             results["save"].append(spent)
+            spent, _ = timed(lambda e=event, a=article: store.save_article(a, [e]))
+            results["re-save"].append(spent)
     print(f"{total} events in {path}; {len(events)} new events linked one at a time; "
           "process CPU time (user+sys) per event")  # fmt: skip
     print("| step | p50 ms | p95 ms | mean ms | candidates median / max |")

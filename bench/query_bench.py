@@ -175,12 +175,14 @@ class Generator:
 
 
 def _date_text(day: date, precision: str | None) -> str | None:
+    """The date as the pipeline stores it: a full ISO day, the first of the period for a
+    month or a year (with its precision beside it); None when undated."""
     if precision is None:
         return None
     if precision == "month":
-        return day.strftime("%Y-%m")
+        return day.replace(day=1).isoformat()
     if precision == "year":
-        return str(day.year)
+        return day.replace(month=1, day=1).isoformat()
     return day.isoformat()
 
 
@@ -202,9 +204,12 @@ def _batches(generator: Generator, count: int) -> Iterator[tuple[list, list, lis
 
 
 def _check_records(generator: Generator) -> None:
-    """The generated records are valid v1 events (a sample, validated by pydantic)."""
+    """The generated records are valid v1 events (a sample, validated by pydantic), dated
+    to a full day whatever their precision, as the pipeline stores them."""
     for row, _, _ in Generator(seed=99).rows(200):
-        Event.model_validate_json(row[-1])
+        event = Event.model_validate_json(row[-1])
+        if event.date is not None:
+            date.fromisoformat(event.date)
 
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)

@@ -464,3 +464,103 @@ def test_any_order_of_random_reports_gives_the_same_incidents(tmp_path, seed):
     for n in range(3):
         order = random.Random(seed * 10 + n).sample(reports, len(reports))
         assert _incidents_after(tmp_path / f"order{n}.db", order) == expected
+
+
+# ------------------------------------------------ re-saving an article re-links what it left
+
+
+def _resaved(path, story: list[tuple], changed: list[tuple]) -> dict[str, str]:
+    """The incidents after storing `story`, then saving the `changed` articles again."""
+    with open_store(path) as store:
+        for article, events in story:
+            store.save_article(article, events)
+        for article, events in changed:
+            store.save_article(article, events)
+        incidents = {e.id: e.incident_id for e in store.events()}
+        rows = store.conn.execute("SELECT id FROM incidents").fetchall()
+        assert {row["id"] for row in rows} == set(incidents.values())  # no stale incident
+        return incidents
+
+
+def _final(story: list[tuple], changed: list[tuple]) -> list[tuple]:
+    """The reports a store holds once the `changed` articles replaced their old versions."""
+    replaced = {article.id for article, _ in changed}
+    return [item for item in story if item[0].id not in replaced] + changed
+
+
+def _as_article(n: int, told: tuple) -> tuple:
+    """`told`'s event, as article `art{n}` told it (the same event id as that article's)."""
+    article, [event] = told
+    return (article.model_copy(update={"id": f"art{n}"}),
+            [event.model_copy(update={"id": f"s{n}", "article": ArticleRef(id=f"art{n}")})])  # fmt: skip
+
+
+def _check_resave(link_db: str, tmp_path: Path, changed: list[tuple], orders: int) -> dict:
+    """Re-saving `changed` over the story gives the incidents of a fresh store holding the
+    same reports, whatever order the story was stored in (and the fresh store's order)."""
+    import random
+
+    story = _story()
+    final = _final(story, changed)
+    expected = _incidents_after(tmp_path / "fresh.db", final)
+    assert _incidents_after(tmp_path / "fresh-reversed.db", list(reversed(final))) == expected
+    sequences = [story, list(reversed(story))] + [
+        random.Random(n).sample(story, len(story)) for n in range(orders - 2)
+    ]
+    for n, order in enumerate(sequences):
+        target = link_db if n == 0 else tmp_path / f"order{n}.db"
+        assert _resaved(target, order, changed) == expected, f"order {n}"
+    return expected
+
+
+def test_resaving_the_bridging_report_away_splits_the_incident(link_db, tmp_path):
+    """The report that bridged the Syrian and the Russian accounts of a Homs strike is
+    coded again as a strike at Aleppo three weeks later: the two accounts are two incidents
+    again, as in a store that never held the bridge."""
+    elsewhere = _as_article(5, _told(5, ALEPPO_PLACE, (REGIME,), date="2015-10-25"))
+    expected = _check_resave(link_db, tmp_path, [elsewhere], orders=5)
+    assert expected["s1"] == "s1" and expected["s2"] == "s2" and expected["s5"] == "s5"
+    assert expected["s3"] in ("s2", "s4")  # the vague report follows a report still there
+
+
+def test_resaving_an_article_without_events_splits_the_incident(link_db, tmp_path):
+    """An article coded again into nothing (as deleting its events) takes its links along."""
+    article, _ = _story()[4]
+    expected = _check_resave(link_db, tmp_path, [(article, [])], orders=3)
+    assert "s5" not in expected and expected["s1"] != expected["s2"]
+
+
+def test_an_incident_loses_the_report_it_was_named_after(link_db, tmp_path):
+    """The first Homs report is coded again as a protest elsewhere: the incident it named
+    goes on under the smallest id left, its vague follower with it."""
+    protest = _as_article(1, _told(1, ALEPPO_PLACE, (REGIME,), etype="Protests",
+                                   sub="Peaceful protest", date="2015-11-20"))  # fmt: skip
+    expected = _check_resave(link_db, tmp_path, [protest], orders=3)
+    assert expected["s1"] == "s1" and expected["s2"] == expected["s5"] == expected["s6"] == "s2"
+
+
+def test_a_resaved_report_that_now_joins_another_incident(link_db, tmp_path):
+    """The bridging report is coded again as the Russian strike at Aleppo that day: it
+    leaves the Homs accounts apart and joins the Aleppo incident."""
+    aleppo = _as_article(5, _told(5, ALEPPO_PLACE, (RUSSIA,)))
+    expected = _check_resave(link_db, tmp_path, [aleppo], orders=4)
+    assert expected["s5"] == expected["s4"] == "s4" and expected["s1"] != expected["s2"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_resaving_random_articles_gives_the_incidents_of_a_fresh_store(tmp_path, seed):
+    """Random reports, then a third of their articles coded again as other random reports
+    (same article and event ids): the incidents of a store that held only the final ones."""
+    import random
+
+    reports = _random_reports(seed, 40)
+    rng = random.Random(seed)
+    redrawn = _random_reports(seed + 100, 40)
+    changed = [redrawn[i] for i in sorted(rng.sample(range(40), 13))]
+    final = _final(reports, changed)
+    expected = _incidents_after(tmp_path / "fresh.db", final)
+    assert _resaved(tmp_path / "resaved.db", reports, changed) == expected
+    shuffled = rng.sample(reports, len(reports))
+    assert _resaved(tmp_path / "shuffled.db", shuffled, rng.sample(changed, len(changed))) == (
+        expected
+    )

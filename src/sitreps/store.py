@@ -598,6 +598,7 @@ class Store:
     ) -> list[Event]:  # fmt: skip
         """Store an article and its events in one transaction; returns events with incidents."""
         content_hash = content_hash or article.content_hash or article.id
+        events = list(events)
         linked = []
         with self.conn:
             self.dialect.lock_writes(self.conn)
@@ -609,13 +610,7 @@ class Store:
                     article.page_date, article.language, article.source,
                 ),
             )  # fmt: skip
-            old = [r["id"] for r in self.conn.execute(
-                "SELECT id FROM events WHERE article_id = ?", (article.id,))]  # fmt: skip
-            if old:
-                self.conn.executemany(
-                    "DELETE FROM evidence WHERE event_id = ?", [(i,) for i in old]
-                )
-                self.conn.execute("DELETE FROM events WHERE article_id = ?", (article.id,))
+            self._remove_events(article.id, [e.id for e in events])
             for event in events:
                 event = event.model_copy(update={"incident_id": self._incident_for(event)})
                 self._insert_event(event)
@@ -626,6 +621,60 @@ class Store:
             )
             linked = self._current_incidents(linked)
         return linked
+
+    def _remove_events(self, article_id: str, new_ids: Sequence[str]) -> None:
+        """Delete the article's stored events, and any stored under the ids of its new ones,
+        then link again what is left of the incidents they were in: a report that is gone
+        no longer bridges two groups of reports, nor gives an incident its id."""
+        gone = {row["id"]: row["incident_id"] for row in self.conn.execute(
+            "SELECT id, incident_id FROM events WHERE article_id = ?", (article_id,))}  # fmt: skip
+        for start in range(0, len(new_ids), 500):
+            chunk = list(new_ids[start : start + 500])
+            sql = f"SELECT id, incident_id FROM events WHERE id IN ({','.join('?' * len(chunk))})"
+            gone.update((row["id"], row["incident_id"]) for row in self.conn.execute(sql, chunk))
+        if not gone:
+            return
+        self.conn.executemany("DELETE FROM evidence WHERE event_id = ?", [(i,) for i in gone])
+        self.conn.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in gone])
+        self._relink_incidents({i for i in gone.values() if i} | set(gone))
+
+    def _relink_incidents(self, incident_ids: set[str]) -> None:
+        """Link the reports of these incidents again, as `link_decision` defines incidents:
+        their specific reports by the connected components of `same_incident` (each named
+        after its smallest id), then each vague one to its best specific report now, or
+        alone. Reports of other incidents keep theirs: a report that is gone only takes
+        links away from the incident it was in. Runs inside save_article's transaction."""
+        members = self._incident_members(incident_ids)
+        specific = [e for e in members if is_specific(e)]
+        for component in _linked_components(specific):
+            keep = min(e.id for e in component)
+            self._new_incident(next(e for e in component if e.id == keep))
+            for event in component:
+                if event.incident_id != keep:
+                    self._set_incident(event.id, keep)
+        for vague in (e for e in members if not is_specific(e)):
+            anchor = link_decision(vague, self._candidates(vague)).anchor
+            target = vague.id if anchor is None else anchor.incident_id or anchor.id
+            if target == vague.id:
+                self._new_incident(vague)
+            if vague.incident_id != target:
+                self._set_incident(vague.id, target)
+        for incident_id in sorted(incident_ids):
+            self.conn.execute(
+                "DELETE FROM incidents WHERE id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM events WHERE incident_id = ?)",
+                (incident_id, incident_id),
+            )
+
+    def _incident_members(self, incident_ids: set[str]) -> list[Event]:
+        """The stored reports of these incidents, in the order they were stored."""
+        members: list[Event] = []
+        for incident_id in sorted(incident_ids):
+            rows = self.conn.execute(
+                "SELECT record FROM events WHERE incident_id = ? ORDER BY rowid", (incident_id,)
+            )
+            members += [Event.model_validate_json(row["record"]) for row in rows]
+        return members
 
     def _current_incidents(self, events: list[Event]) -> list[Event]:
         """The events with the incident they are in now: a later event of the same article
@@ -1022,6 +1071,26 @@ def open_store(path: str | Path) -> Store:
 
 __all__ = ["Store", "StoreError", "EventFilter", "FilterError", "Incident", "merge_incident",
            "open_store", "migrate", "is_database_url"]  # fmt: skip
+
+
+def _linked_components(reports: Sequence[Event]) -> list[list[Event]]:
+    """The connected components of `same_incident` among specific reports."""
+    parent = list(range(len(reports)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(reports):
+        for j in range(i + 1, len(reports)):
+            if root(i) != root(j) and same_incident(a, reports[j]):
+                parent[root(j)] = root(i)
+    components: dict[int, list[Event]] = {}
+    for i, report in enumerate(reports):
+        components.setdefault(root(i), []).append(report)
+    return list(components.values())
 
 
 def _now() -> str:
