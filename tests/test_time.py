@@ -228,3 +228,18 @@ def test_recognizer_shares_repeated_extractions_within_one_parse():
     ]
     assert first == again
     assert "around 8 on monday night" in {text for _, text, _ in first}
+
+
+def test_part_of_a_named_year_or_month_is_dated_to_that_year_or_month():
+    # The recognizer read "late 2015" against the story's own month, four years on.
+    story = ResolvedDate(date(2019, 3, 23), "day", "page")
+    cases = {
+        "In late 2015, gunmen stormed a concert hall.": (date(2015, 1, 1), "year"),
+        "In mid-2014 the militants overran the town.": (date(2014, 1, 1), "year"),
+        "Late last year the rebels shelled the port.": (date(2018, 1, 1), "year"),
+        "At the end of January, a drone hit the convoy.": (date(2019, 1, 1), "month"),
+        "In late December the army raided the camp.": (date(2018, 12, 1), "month"),
+    }
+    for sentence, (day, precision) in cases.items():
+        resolved = resolve_event_date(sentence, story)
+        assert (resolved.date, resolved.precision) == (day, precision), sentence

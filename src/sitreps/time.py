@@ -681,12 +681,46 @@ def _from_recognizer(result, ref: date) -> ResolvedDate | None:
         if not ranges:
             return None
         start, end = max(ranges)
+        if any(v.get("Mod") in _PART_MODS for v in values):
+            return _part_of_period(text, start, ref)
         return ResolvedDate(start, _range_precision((end - start).days), text)
     if kind == "datetime":
         days = [_parse_iso((v.get("value") or "")[:10]) for v in values]
         past = [d for d in days if d is not None and d <= ref]
         return ResolvedDate(max(past), "day", text) if past else None
     return None  # durations, times of day, sets: not a date
+
+
+_PART_MODS = {"start", "mid", "end"}  # "early 2016", "mid-2014", "late March", "end of January"
+_PART_YEAR = re.compile(rf"\b{_YEAR}\b")
+_PART_MONTH = re.compile(rf"\b({_FULL_MONTH})\b", re.IGNORECASE)
+
+
+def _part_of_period(text: str, start: date, ref: date) -> ResolvedDate | None:
+    """A part of a named month or year ("late 2015", "end of January") is dated to that
+    month or year. The recognizer resolves such parts against the reference month ("late
+    2015" became the second half of the story's own month, years later), so the named period
+    is read here; the part itself is finer than the precisions a date can have."""
+    year_match = _PART_YEAR.search(text)
+    month_match = _PART_MONTH.search(text)
+    year = int(year_match.group()) if year_match else start.year
+    if month_match:
+        month = _MONTH_NUMBER[month_match.group(1).lower()[:3]]
+        day = date(year, month, 1)
+        if not year_match and day > ref:
+            day = day.replace(year=year - 1)
+        return ResolvedDate(day, "month", text) if day <= ref else None
+    if year_match or re.search(r"\byear\b", text, re.IGNORECASE):  # "late last year"
+        return ResolvedDate(date(year, 1, 1), "year", text) if year <= ref.year else None
+    return _coarsen(ResolvedDate(start, "day", text), "month")
+
+
+_MONTH_NUMBER = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 
 def _range_precision(days: int) -> DatePrecision:
