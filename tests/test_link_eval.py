@@ -178,6 +178,7 @@ def test_the_repository_labels_are_well_formed():
     pairs = read_pairs(DEFAULT_LABELS)
     assert len(pairs) >= 150
     assert {p.split for p in pairs} == {"tune", "heldout"}
+    assert {p.round for p in pairs} == {"1", "2"}
     assert sum(p.same for p in pairs) >= 40
     assert len({p.pair_id for p in pairs}) == len(pairs)
     assert all(p.reason for p in pairs)
