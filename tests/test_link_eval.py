@@ -98,6 +98,52 @@ def test_labelled_pairs_are_found_and_scored(examples_db, tmp_path):
     assert corpus["incidents"] <= corpus["events"]
 
 
+def _add_rounds(path: Path, rounds: list[str]) -> Path:
+    """The labels file with a `round` column holding the given values, row by row."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*HEADER, "round"])
+        writer.writeheader()
+        writer.writerows({**row, "round": value} for row, value in zip(rows, rounds, strict=True))
+    return path
+
+
+def test_scores_are_given_per_round_and_split(examples_db, tmp_path):
+    """Each labelling round is scored on its own, per split; a file without rounds is round 1."""
+    from sitreps.evaluate.linking import format_linking_scores
+
+    strike = _event_key(examples_db, YEMEN, "Air/drone strike")
+    shelling = _event_key(examples_db, YEMEN, "Shelling/artillery/missile attack")
+    labels = _write_labels(tmp_path / "pairs.csv", [
+        ("same", "tune", strike, strike),
+        ("different", "heldout", strike, shelling),
+        ("same", "tune", strike, strike),
+    ])  # fmt: skip
+    assert {p.round for p in read_pairs(labels)} == {"1"}
+    assert list(run_linking_eval(labels, db=examples_db)["by_round"]) == ["1"]
+    scores = run_linking_eval(_add_rounds(labels, ["1", "2", "2"]), db=examples_db)
+    assert scores["by_round"]["1"]["tune"]["tp"] == 1
+    assert scores["by_round"]["2"]["tune"]["tp"] == 1
+    assert scores["by_round"]["2"]["heldout"]["tn"] == 1
+    assert scores["by_round"]["1"]["heldout"]["pairs"] == 0
+    assert scores["by_split_category"]["heldout"] == {"test": {"pairs": 1, "correct": 1}}
+    lines = format_linking_scores(scores).splitlines()
+    assert any(line.strip().startswith("tune: round 2: precision 1.000") for line in lines)
+    # Dropping the lines that name heldout (and `all:`) leaves no heldout figure behind.
+    kept = [line for line in lines if "heldout" not in line and not line.strip().startswith("all:")]
+    assert not any("round" in line and not line.strip().startswith("tune:") for line in kept)
+    assert all("(heldout)" not in line for line in kept)
+
+
+def test_a_bad_round_is_refused_with_the_line(tmp_path):
+    side = _side(YEMEN, "0-10", "Battles", "Armed clash", "2020-01-01", "X")
+    labels = _add_rounds(_write_labels(tmp_path / "pairs.csv", [("same", "tune", side, side)]),
+                         ["second"])  # fmt: skip
+    with pytest.raises(LinkingLabelsError, match="line 2: round"):
+        read_pairs(labels)
+
+
 def test_a_key_survives_shifted_offsets(examples_db, tmp_path):
     """A sentence that moved by a few characters (a cleaner change) still finds its event."""
     strike = _event_key(examples_db, YEMEN, "Air/drone strike")
@@ -132,7 +178,9 @@ def test_the_repository_labels_are_well_formed():
     pairs = read_pairs(DEFAULT_LABELS)
     assert len(pairs) >= 150
     assert {p.split for p in pairs} == {"tune", "heldout"}
+    assert {p.round for p in pairs} == {"1", "2"}
     assert sum(p.same for p in pairs) >= 40
+    assert len({p.pair_id for p in pairs}) == len(pairs)
     assert all(p.reason for p in pairs)
     assert score_pairs(pairs, [])["matched"] == 0  # nothing stored: every pair unmatched
 

@@ -27,6 +27,7 @@ SIDE_FIELDS = ("doc", "corpus_id", "sentence", "event_type", "sub_event_type", "
                "geonameid")  # fmt: skip
 LABELS = {"same": True, "different": False}
 SPLITS = ("tune", "heldout")
+FIRST_ROUND = "1"  # the round of a labels file without a `round` column
 
 # How much each agreement between a key and a stored event counts when finding the event.
 _SAME_SENTENCE, _OVERLAPPING_SENTENCE = 8, 6
@@ -60,6 +61,7 @@ class LabelledPair:
     a: EventKey
     b: EventKey
     reason: str
+    round: str = FIRST_ROUND  # the labelling round that added the pair (eval/linking/README.md)
 
 
 def read_pairs(path: str | Path) -> list[LabelledPair]:
@@ -91,8 +93,15 @@ def _pair(row: dict[str, str], path: Path, number: int) -> LabelledPair:
     return LabelledPair(
         pair_id=row["pair_id"], split=row["split"], category=row["category"],
         same=LABELS[label], a=_key(row, "a", where), b=_key(row, "b", where),
-        reason=row["reason"],
+        reason=row["reason"], round=_round(row, where),
     )  # fmt: skip
+
+
+def _round(row: dict[str, str], where: str) -> str:
+    value = (row.get("round") or "").strip() or FIRST_ROUND
+    if not value.isdigit():
+        raise LinkingLabelsError(f"{where}: round must be a number, not {value!r}")
+    return str(int(value))
 
 
 def _key(row: dict[str, str], side: str, where: str) -> EventKey:
@@ -204,7 +213,11 @@ def score_pairs(pairs: Sequence[LabelledPair], events: Sequence[StoredEvent]) ->
         "unmatched": unmatched,
         "all": _counts(outcomes),
         **{split: _counts([o for o in outcomes if o[0].split == split]) for split in SPLITS},
+        "by_round": _by_round(outcomes),
         "by_category": _by_category(outcomes),
+        "by_split_category": {
+            split: _by_category([o for o in outcomes if o[0].split == split]) for split in SPLITS
+        },
         "errors": [
             _error(pair, predicted) for pair, predicted in outcomes if predicted != pair.same
         ],  # fmt: skip
@@ -223,6 +236,19 @@ def _counts(outcomes: Sequence[tuple[LabelledPair, bool]]) -> dict:
             "precision": precision, "recall": recall, "f1": f1}  # fmt: skip
 
 
+def _by_round(outcomes: Sequence[tuple[LabelledPair, bool]]) -> dict[str, dict]:
+    """Counts of each labelling round: all its pairs and each split."""
+    rounds = sorted({pair.round for pair, _ in outcomes}, key=int)
+    result = {}
+    for number in rounds:
+        chosen = [o for o in outcomes if o[0].round == number]
+        result[number] = {
+            "all": _counts(chosen),
+            **{split: _counts([o for o in chosen if o[0].split == split]) for split in SPLITS},
+        }
+    return result
+
+
 def _by_category(outcomes: Sequence[tuple[LabelledPair, bool]]) -> dict[str, dict]:
     result: dict[str, dict] = {}
     for pair, predicted in outcomes:
@@ -235,7 +261,8 @@ def _by_category(outcomes: Sequence[tuple[LabelledPair, bool]]) -> dict[str, dic
 def _error(pair: LabelledPair, predicted: bool) -> dict:
     return {"pair_id": pair.pair_id, "split": pair.split, "category": pair.category,
             "gold": "same" if pair.same else "different",
-            "predicted": "same" if predicted else "different", "reason": pair.reason,
+            "predicted": "same" if predicted else "different", "round": pair.round,
+            "reason": pair.reason,
             "a": asdict(pair.a), "b": asdict(pair.b)}  # fmt: skip
 
 
@@ -334,15 +361,16 @@ def format_linking_scores(scores: dict) -> str:
         f"labelled pairs: {scores['pairs']}, matched {scores['matched']}, "
         f"unmatched {len(scores['unmatched'])}"
     ]
-    for split in ("all", *SPLITS):
-        c = scores[split]
-        lines.append(
-            f"{split:>8}: precision {_fmt(c['precision'])}  recall {_fmt(c['recall'])}  "
-            f"F1 {_fmt(c['f1'])}  (pairs {c['pairs']}, gold same {c['gold_same']}, "
-            f"tp {c['tp']} fp {c['fp']} fn {c['fn']} tn {c['tn']})"
-        )
-    cats = ", ".join(f"{k} {v['correct']}/{v['pairs']}" for k, v in scores["by_category"].items())
-    lines.append(f"correct by category: {cats}")
+    lines += [_count_line(split, "", scores[split]) for split in ("all", *SPLITS)]
+    # One line per split and round, each starting with its split's name, so that filtering
+    # out the lines naming `heldout` (and `all`) leaves only tune figures.
+    for number, counts in scores.get("by_round", {}).items():
+        lines += [
+            _count_line(split, f"round {number}: ", counts[split]) for split in ("all", *SPLITS)
+        ]
+    for split, categories in scores.get("by_split_category", {}).items():
+        cats = ", ".join(f"{k} {v['correct']}/{v['pairs']}" for k, v in categories.items())
+        lines.append(f"correct by category ({split}): {cats}")
     corpus = scores.get("corpus")
     if corpus:
         lines.append(
@@ -355,6 +383,14 @@ def format_linking_scores(scores: dict) -> str:
         names = ", ".join(f"{u['pair_id']} ({'+'.join(u['sides'])})" for u in scores["unmatched"])
         lines.append(f"unmatched pairs: {names}")
     return "\n".join(lines)
+
+
+def _count_line(split: str, label: str, c: dict) -> str:
+    return (
+        f"{split:>8}: {label}precision {_fmt(c['precision'])}  recall {_fmt(c['recall'])}  "
+        f"F1 {_fmt(c['f1'])}  (pairs {c['pairs']}, gold same {c['gold_same']}, "
+        f"tp {c['tp']} fp {c['fp']} fn {c['fn']} tn {c['tn']})"
+    )
 
 
 def _fmt(value: float | None) -> str:
