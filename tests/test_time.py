@@ -239,6 +239,7 @@ def test_part_of_a_named_year_or_month_is_dated_to_that_year_or_month():
         "Late last year the rebels shelled the port.": (date(2018, 1, 1), "year"),
         "At the end of January, a drone hit the convoy.": (date(2019, 1, 1), "month"),
         "In late December the army raided the camp.": (date(2018, 12, 1), "month"),
+        "In late March 2017 the army raided the camp.": (date(2017, 3, 1), "month"),
     }
     for sentence, (day, precision) in cases.items():
         resolved = resolve_event_date(sentence, story)

@@ -367,12 +367,16 @@ def _dated_expressions(sentence: str, ref_dt: datetime) -> list[tuple[int, Resol
     if fast is not None:
         return fast
     found = []
+    absorbed: set[int] = set()  # the year of "late March 2018", read with its month
     for result in _recognizer().parse(sentence, ref_dt):
-        if _lowercase_month_word(sentence, result.start, result.end):
+        if result.start in absorbed or _lowercase_month_word(sentence, result.start, result.end):
             continue
-        resolved = _from_recognizer(result, ref_dt.date())
+        following = sentence[result.end + 1 : result.end + 8]
+        resolved = _from_recognizer(result, ref_dt.date(), following)
         if resolved is not None:
             found.append((result.start, resolved))
+            if resolved.evidence != result.text:
+                absorbed.add(result.end + 1 + following.index(resolved.evidence[-4:]))
     return found
 
 
@@ -662,7 +666,9 @@ def _lowercase_month_word(sentence: str, start: int, end: int) -> bool:
     return any(w in _AMBIGUOUS_MONTHS for w in words) and surface == surface.lower()
 
 
-def _from_recognizer(result, ref: date) -> ResolvedDate | None:
+def _from_recognizer(result, ref: date, following: str = "") -> ResolvedDate | None:
+    """A recognizer result as a date; `following` is the text right after it (the year of
+    "late March 2018", which the recognizer gives as an expression of its own)."""
     kind = result.type_name.rsplit(".", 1)[-1]
     values = (result.resolution or {}).get("values") or []
     text = result.text
@@ -682,7 +688,7 @@ def _from_recognizer(result, ref: date) -> ResolvedDate | None:
             return None
         start, end = max(ranges)
         if any(v.get("Mod") in _PART_MODS for v in values):
-            return _part_of_period(text, start, ref)
+            return _part_of_period(text + _year_after(following), start, ref)
         return ResolvedDate(start, _range_precision((end - start).days), text)
     if kind == "datetime":
         days = [_parse_iso((v.get("value") or "")[:10]) for v in values]
@@ -713,6 +719,11 @@ def _part_of_period(text: str, start: date, ref: date) -> ResolvedDate | None:
     if year_match or re.search(r"\byear\b", text, re.IGNORECASE):  # "late last year"
         return ResolvedDate(date(year, 1, 1), "year", text) if year <= ref.year else None
     return _coarsen(ResolvedDate(start, "day", text), "month")
+
+
+def _year_after(following: str) -> str:
+    match = re.match(rf",? ({_YEAR})\b", following)
+    return f" {match.group(1)}" if match else ""
 
 
 _MONTH_NUMBER = {
