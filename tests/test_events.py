@@ -323,3 +323,11 @@ def test_what_the_next_sentence_says_decides_the_protest(pipeline):
         "Residents staged a demonstration in Nairobi on Sunday over a road damaged by heavy rain.",
     )
     assert [e.sub_event_type for e in calm] == ["Peaceful protest"]
+
+
+def test_a_sentence_supports_the_date_only_when_it_dates_the_event(pipeline):
+    dated = _code(pipeline, "Gunmen shot dead four farmers near Djibo on Saturday.")
+    undated = _code(pipeline, "Gunmen shot dead four farmers near Djibo.")
+    assert dated[0].date == "2019-12-28" and "date" in dated[0].evidence[0].supports
+    # dated by the story itself: no sentence of the article says when
+    assert undated[0].date == "2019-12-31" and "date" not in undated[0].evidence[0].supports

@@ -28,6 +28,8 @@ from sitreps.records import Article, DatePrecision
 
 PRECISION_RANK: dict[str, int] = {"day": 0, "week": 1, "month": 2, "year": 3}
 
+# The evidence of an event date that no expression of its sentence gives: the story's own date.
+STORY_DATE = "the story's date"
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -338,7 +340,7 @@ def resolve_event_date(
         for start, resolved in found
     ]
     if not candidates:
-        return ResolvedDate(reference.date, reference.precision, "the story's date")
+        return ResolvedDate(reference.date, reference.precision, STORY_DATE)
     _, best = min(candidates, key=lambda c: c[0])
     if PRECISION_RANK[best.precision] < PRECISION_RANK[reference.precision] and (
         _is_relative(best.evidence)
