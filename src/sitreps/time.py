@@ -63,6 +63,9 @@ _RELATIVE_YEAR = re.compile(
 )
 
 
+STORY_DATE = "the story's date"  # the evidence of an event date no sentence gave
+
+
 @dataclass(frozen=True)
 class ResolvedDate:
     date: date
@@ -338,7 +341,7 @@ def resolve_event_date(
         for start, resolved in found
     ]
     if not candidates:
-        return ResolvedDate(reference.date, reference.precision, "the story's date")
+        return ResolvedDate(reference.date, reference.precision, STORY_DATE)
     _, best = min(candidates, key=lambda c: c[0])
     if PRECISION_RANK[best.precision] < PRECISION_RANK[reference.precision] and (
         _is_relative(best.evidence)

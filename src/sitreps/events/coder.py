@@ -57,7 +57,13 @@ from sitreps.records import (
     Modality,
     stable_id,
 )
-from sitreps.time import ResolvedDate, reference_date, resolve_event_date, window_end
+from sitreps.time import (
+    STORY_DATE,
+    ResolvedDate,
+    reference_date,
+    resolve_event_date,
+    window_end,
+)
 
 # Statistics about a whole war are context, not an event.
 _WAR_STATISTIC = re.compile(
@@ -321,7 +327,7 @@ BACKGROUND_DAYS = 90
 
 def _background(event_date: ResolvedDate | None, reference: ResolvedDate | None) -> bool:
     """An event dated well before the story it is told in is background to that story."""
-    if event_date is None or reference is None or event_date.evidence == "the story's date":
+    if event_date is None or reference is None or event_date.evidence == STORY_DATE:
         return False
     return (reference.date - window_end(event_date)).days > BACKGROUND_DAYS
 
@@ -1058,8 +1064,8 @@ def _supported_fields(agent, target, fatalities, locations, event_date) -> list[
         fields.append("fatalities")
     if locations:
         fields.append("location")
-    if event_date is not None:
-        fields.append("date")
+    if event_date is not None and event_date.evidence != STORY_DATE:
+        fields.append("date")  # the story's own date is no evidence of this sentence's
     return fields
 
 
