@@ -74,6 +74,25 @@ def test_a_vague_report_follows_the_closest_report_in_time(tmp_path):
     assert incidents == {"s1": "s1", "s2": "s2", "s3": "s2"}
 
 
+def test_among_equal_anchors_a_vague_report_follows_the_one_telling_it_alike(tmp_path):
+    """Two reports of one place and day that the linker keeps apart (each names another side):
+    a report naming nobody follows the one whose sentences share its words, not the one with
+    the smaller id."""
+    chemical = ("Explosions/Remote violence", "Chemical weapon")
+    incidents = _in_every_order(
+        tmp_path,
+        [
+            _told(1, "2018-04-12", (RUSSIA,), kind=chemical,
+                  text="Officials accused Moscow over the diplomatic expulsions row."),
+            _told(2, "2018-04-12", (REGIME,), kind=chemical,
+                  text="Inspectors confirmed the nerve agent poisoning of the former spy."),
+            _told(3, "2018-04-12", (), kind=chemical,
+                  text="The poisoning of a former spy with a nerve agent shocked the town."),
+        ],
+    )  # fmt: skip
+    assert incidents == {"s1": "s1", "s2": "s2", "s3": "s2"}
+
+
 def test_reports_dated_by_their_own_words_are_a_day_apart_at_most(tmp_path):
     """A bombardment told day after day at one place, each report dating its strike ("on
     Monday"), is many happenings; a report dated only by its story may be a week late."""

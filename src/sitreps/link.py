@@ -244,7 +244,8 @@ def link_decision(event: Event, candidates: Iterable[Event]) -> LinkDecision:
     - a *vague* report (told at country level, or only to the month or year) never joins two
       incidents: it attaches to the single best specific report it can be one happening
       with (`anchor_rank`: the same named place, then the same region, then the same
-      sub-event type, then the closest in time, then the smallest id), and is alone otherwise.
+      sub-event type, then the closest in time, then the most words in common, then the
+      smallest id), and is alone otherwise.
       A vague report pins down no happening by itself, so it never bridges two, and two
       vague reports are never linked to each other.
     """
@@ -257,13 +258,32 @@ def link_decision(event: Event, candidates: Iterable[Event]) -> LinkDecision:
     return LinkDecision(anchor=min(matching, key=lambda c: anchor_rank(event, c)))
 
 
-def anchor_rank(event: Event, report: Event) -> tuple[int, int, int, str]:
+def anchor_rank(event: Event, report: Event) -> tuple[int, int, int, float, str]:
     """Sort key of the specific reports a vague report may attach to (smallest first): the
     same named place, then the same region, then the same sub-event type, then the closest
-    in time (days between the periods the dates stand for), then the smallest id."""
+    in time (days between the periods the dates stand for), then the one whose sentences
+    share the most words with it (reports of one article often code one happening twice,
+    with different perpetrators), then the smallest id."""
     same_type = event.sub_event_type == report.sub_event_type
     place = _place_strength(event.location, report.location)
-    return (-place, -int(same_type), _days_apart(event, report), report.id)
+    shared = -_shared_words(event, report)
+    return (-place, -int(same_type), _days_apart(event, report), shared, report.id)
+
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+def _shared_words(a: Event, b: Event) -> float:
+    """How much two reports' sentences say alike: the distinct words of five letters or more
+    they share, over the geometric mean of their counts (0 to 1, rounded: a sort key)."""
+    words_a, words_b = _long_words(a), _long_words(b)
+    if not words_a or not words_b:
+        return 0.0
+    return round(len(words_a & words_b) / (len(words_a) * len(words_b)) ** 0.5, 6)
+
+
+def _long_words(event: Event) -> set[str]:
+    return {w.casefold() for evidence in event.evidence for w in _WORD.findall(evidence.text)}
 
 
 @dataclass(frozen=True)
