@@ -200,11 +200,16 @@ def test_reports_naming_the_same_casualty_tell_one_story():
     bomb = told(1, "Remote explosive/landmine/IED", "Explosions/Remote violence", (ypg,),
                 "The volunteer Tom Marsh, 27, died when a mine exploded near his unit.")  # fmt: skip
     obituary = told(2, "Armed clash", "Battles", (regime, IS),
-                    "His comrade said Marsh had fought on the Raqqa front for a year.",
+                    "His comrade said Marsh was killed clearing a street of the Raqqa front.",
                     date="2018-04-03")  # fmt: skip
     assert same_incident(bomb, obituary)  # other type, other actors: one casualty
     later = obituary.model_copy(update={"date": "2018-04-20"})
     assert not same_incident(bomb, later)  # three weeks apart
+    # a background line about the person is not the report of their death
+    background = told(5, "Armed clash", "Battles", (regime, IS),
+                      "His comrade said Marsh had fought on the Raqqa front for a year.",
+                      date="2018-04-03")  # fmt: skip
+    assert not same_incident(bomb, background)
     # a leader is named without an age or a rank: no private person in common
     leader = told(3, "Armed clash", "Battles", (regime, IS),
                   "President Marsh said the offensive would go on.")  # fmt: skip

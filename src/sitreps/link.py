@@ -25,11 +25,10 @@ import yaml
 from sitreps.events.codebook import load_codebook
 from sitreps.geo.demonyms import country_code
 from sitreps.geo.resolve import distance_km as great_circle_km
-from sitreps.records import LOCATION_PRECISION_RANK, Actor, ActorKind, Event, Location
+from sitreps.records import LOCATION_PRECISION_RANK, Actor, ActorKind, Event, Evidence, Location
 from sitreps.time import PRECISION_RANK
 
 SAME_PLACE_KM = 25.0
-FOLLOW_UP_DAYS = 7  # a follow-up report may date a happening by its own day, a week later
 _WINDOW_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
 
 
@@ -61,10 +60,11 @@ def same_incident(a: Event, b: Event) -> bool:
 
 
 def _one_persons_story(a: Event, b: Event) -> bool:
-    """Two reports naming the same private person in their evidence ("Jac Holmes" in one,
-    "Holmes" in the other), of sub-types that may tell one happening, in compatible places and
-    at most `same_person.max_days` apart, tell that person's story: one death, one attack,
-    whatever type, actors or date precision each report gave it."""
+    """Two reports naming the same private person where they tell harm done to them ("Jac
+    Holmes, 24, died…" in one, "Holmes was killed…" in the other), of sub-types that may tell
+    one happening, in compatible places and at most `same_person.max_days` apart, tell that
+    person's story: one death, one attack, whatever type, actors or date precision each
+    report gave it."""
     if not (a.date and b.date) or not (a.date_precision and b.date_precision):
         return False
     rules = cross_type_rules()
@@ -75,39 +75,93 @@ def _one_persons_story(a: Event, b: Event) -> bool:
     vague_date = {a.date_precision, b.date_precision} & {"month", "year"}
     if vague_date and not _same_named_place(a.location, b.location):
         return False  # a month at large pins down no one's story (and is not searched for)
-    return _dates_compatible(a, b, same_person_rules()[0]) and _share_person(a, b)
+    return _dates_compatible(a, b, same_person_rules().max_days) and _share_person(a, b)
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
 _NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)? ([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
+CASUALTY = "casualty"  # what an evidence sentence naming the event's casualty supports
 
 
 def _share_person(a: Event, b: Event) -> bool:
-    """One report names a person ("First Last") whose last name the other report's evidence
-    holds too; words of the reports' places and actors, demonyms, country names and the
-    words of data/linking.yaml are no person."""
+    """One report names a person ("First Last" with an age, a rank or "named as") whose last
+    name both reports hold where they tell harm (`_harm_words`); words of the reports'
+    places and actors, demonyms, country names and the words of data/linking.yaml are no
+    person."""
     excluded = _context_words(a) | _context_words(b)
-    people_a = _people(a) - excluded
-    people_b = _people(b) - excluded
-    return bool(people_a & _words(b) or people_b & _words(a))
+    people = (_people(a) | _people(b)) - excluded
+    return bool(people & _harm_words(a) & _harm_words(b))
 
 
 def _people(event: Event) -> set[str]:
     """The last names of the people the evidence names as news names the dead and wounded:
     with an age ("Jac Holmes, 24,"), a rank ("Sgt Matt Tonroe"), or "named as"; leaders and
     spokesmen are named without them."""
-    pattern, not_names = same_person_rules()[1:]
+    return {name for evidence in event.evidence for name in _named_people(evidence.text)}
+
+
+def _named_people(text: str) -> set[str]:
+    rules = same_person_rules()
     return {
         name
-        for evidence in event.evidence
-        for match in pattern.finditer(evidence.text)
+        for match in rules.pattern.finditer(text)
         for name in match.groups()
-        if name and name not in not_names and country_code(name) is None
+        if name and name not in rules.not_names and country_code(name) is None
     }
 
 
-def _words(event: Event) -> set[str]:
-    return {word for evidence in event.evidence for word in _CAPITALISED.findall(evidence.text)}
+def _harm_words(event: Event) -> set[str]:
+    """The capitalised words of the sentences that tell harm done to someone: evidence with a
+    harm word ("killed", "died", "wounded"), and the casualty named near such a sentence."""
+    harm = same_person_rules().harm
+    return {
+        word
+        for evidence in event.evidence
+        if CASUALTY in evidence.supports or harm.search(evidence.text)
+        for word in _CAPITALISED.findall(evidence.text)
+    }
+
+
+def name_casualties(
+    text: str, sentences: Sequence[tuple[int, int]], events: list[Event]
+) -> list[Event]:
+    """Give each event whose harm sentence names no one ("She was killed a week later", "A
+    British man has been killed in Raqqa") the nearest sentence of the article, within
+    `same_person.nearby_sentences`, that names a casualty ("Anna Campbell, 26, from…"), as
+    evidence that supports `casualty`; a sentence that is the evidence of an event tells that
+    event, and is never taken."""
+    told = {(e.start, e.end) for event in events for e in event.evidence}
+    naming = {
+        i: span
+        for i, span in enumerate(sentences)
+        if span not in told and _named_people(text[span[0] : span[1]])
+    }
+    if not naming:
+        return events
+    index = {span: i for i, span in enumerate(sentences)}
+    return [_with_casualty(text, event, index, naming) for event in events]
+
+
+def _with_casualty(
+    text: str, event: Event, index: dict[tuple[int, int], int], naming: dict[int, tuple[int, int]]
+) -> Event:
+    """The event with the casualty sentences near its unnamed harm sentences (the nearest;
+    the one after on a tie: a report names the dead after telling the death)."""
+    rules = same_person_rules()
+    spans = set()
+    for evidence in event.evidence:
+        at = index.get((evidence.start, evidence.end))
+        if at is None or not rules.harm.search(evidence.text) or _named_people(evidence.text):
+            continue
+        near = [i for i in naming if 0 < abs(i - at) <= rules.nearby_sentences]
+        if near:
+            spans.add(naming[min(near, key=lambda i: (abs(i - at), i < at))])
+    if not spans:
+        return event
+    added = [
+        Evidence(text=text[s:e], start=s, end=e, supports=[CASUALTY]) for s, e in sorted(spans)
+    ]
+    return event.model_copy(update={"evidence": [*event.evidence, *added]})
 
 
 def _context_words(event: Event) -> set[str]:
@@ -121,9 +175,21 @@ def _context_words(event: Event) -> set[str]:
     return {word for text in texts for word in _CAPITALISED.findall(text)}
 
 
+@dataclass(frozen=True)
+class SamePersonRules:
+    """How reports naming one casualty are told (data/linking.yaml, `same_person`)."""
+
+    max_days: int
+    pattern: re.Pattern
+    not_names: frozenset[str]
+    nearby_sentences: int
+    harm: re.Pattern
+
+
 @lru_cache(maxsize=1)
-def same_person_rules() -> tuple[int, re.Pattern, frozenset[str]]:
-    """(max days apart, the pattern of a named person, words that name no person)."""
+def same_person_rules() -> SamePersonRules:
+    """The packaged same-casualty rules: days apart, the pattern of a named person, words
+    that name no person, how near a casualty's name may be, the words that tell harm."""
     data = _linking_data()["same_person"]
     ranks = "|".join(re.escape(rank) for rank in data["ranks"])
     pattern = re.compile(
@@ -131,7 +197,14 @@ def same_person_rules() -> tuple[int, re.Pattern, frozenset[str]]:
         rf"|\b(?:named as|{ranks})\.? (?:[A-Z][a-z]+ )?{_NAME}"
     )
     words = set(data["not_names"]) | set(calendar.month_name[1:]) | set(calendar.day_name)
-    return int(data["max_days"]), pattern, frozenset(words)
+    harm = "|".join(re.escape(word) for word in data["harm_words"])
+    return SamePersonRules(
+        max_days=int(data["max_days"]),
+        pattern=pattern,
+        not_names=frozenset(words),
+        nearby_sentences=int(data["nearby_sentences"]),
+        harm=re.compile(rf"\b(?:{harm})\b", re.IGNORECASE),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -171,9 +244,10 @@ def link_decision(event: Event, candidates: Iterable[Event]) -> LinkDecision:
     - a *vague* report (told at country level, or only to the month or year) never joins two
       incidents: it attaches to the single best specific report it can be one happening
       with (`anchor_rank`: the same named place, then the same region, then the same
-      sub-event type, then the smallest id), and is alone otherwise. A vague report pins down
-      no happening by itself, so it never bridges two, and two vague reports are never
-      linked to each other.
+      sub-event type, then the closest in time, then the most words in common, then the
+      smallest id), and is alone otherwise.
+      A vague report pins down no happening by itself, so it never bridges two, and two
+      vague reports are never linked to each other.
     """
     others = [c for c in candidates if c.id != event.id and is_specific(c)]
     matching = [c for c in others if same_incident(event, c)]
@@ -184,10 +258,32 @@ def link_decision(event: Event, candidates: Iterable[Event]) -> LinkDecision:
     return LinkDecision(anchor=min(matching, key=lambda c: anchor_rank(event, c)))
 
 
-def anchor_rank(event: Event, report: Event) -> tuple[int, int, str]:
-    """Sort key of the specific reports a vague report may attach to (smallest first)."""
+def anchor_rank(event: Event, report: Event) -> tuple[int, int, int, float, str]:
+    """Sort key of the specific reports a vague report may attach to (smallest first): the
+    same named place, then the same region, then the same sub-event type, then the closest
+    in time (days between the periods the dates stand for), then the one whose sentences
+    share the most words with it (reports of one article often code one happening twice,
+    with different perpetrators), then the smallest id."""
     same_type = event.sub_event_type == report.sub_event_type
-    return (-_place_strength(event.location, report.location), -int(same_type), report.id)
+    place = _place_strength(event.location, report.location)
+    shared = -_shared_words(event, report)
+    return (-place, -int(same_type), _days_apart(event, report), shared, report.id)
+
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+def _shared_words(a: Event, b: Event) -> float:
+    """How much two reports' sentences say alike: the distinct words of five letters or more
+    they share, over the geometric mean of their counts (0 to 1, rounded: a sort key)."""
+    words_a, words_b = _long_words(a), _long_words(b)
+    if not words_a or not words_b:
+        return 0.0
+    return round(len(words_a & words_b) / (len(words_a) * len(words_b)) ** 0.5, 6)
+
+
+def _long_words(event: Event) -> set[str]:
+    return {w.casefold() for evidence in event.evidence for w in _WORD.findall(evidence.text)}
 
 
 @dataclass(frozen=True)
@@ -261,7 +357,7 @@ def search_window(event: Event) -> SearchWindow | None:
     vague_date = event.date_precision in ("month", "year")
     if vague_date and not precise:
         return None
-    slack = max(FOLLOW_UP_DAYS, cross_type_rules().max_days, same_person_rules()[0])
+    slack = max(follow_up_days(), cross_type_rules().max_days, same_person_rules().max_days)
 
     def days(low: int, high: int) -> tuple[str, str]:
         return (first - timedelta(days=low)).isoformat(), (last + timedelta(days=high)).isoformat()
@@ -450,10 +546,23 @@ def _dates_compatible(a: Event, b: Event, slack_days: int | None = None) -> bool
             _WINDOW_DAYS[a.date_precision or "day"], _WINDOW_DAYS[b.date_precision or "day"]
         )
         return abs((da - db).days) < window + 1
-    first_a, last_a = _period(da, a.date_precision)
-    first_b, last_b = _period(db, b.date_precision)
-    gap = max((first_b - last_a).days, (first_a - last_b).days, 0)
-    return gap <= slack_days
+    return _period_gap(da, a.date_precision, db, b.date_precision) <= slack_days
+
+
+def _period_gap(da: date, precision_a: str | None, db: date, precision_b: str | None) -> int:
+    """Days between the periods two dates stand for (0 when they overlap)."""
+    first_a, last_a = _period(da, precision_a)
+    first_b, last_b = _period(db, precision_b)
+    return max((first_b - last_a).days, (first_a - last_b).days, 0)
+
+
+def _days_apart(a: Event, b: Event) -> int:
+    """Days between two reports' periods; an unreadable date is as far as can be."""
+    try:
+        da, db = date.fromisoformat((a.date or "")[:10]), date.fromisoformat((b.date or "")[:10])
+    except ValueError:
+        return 1 << 30
+    return _period_gap(da, a.date_precision, db, b.date_precision)
 
 
 def _period(day: date, precision: str | None) -> tuple[date, date]:
@@ -470,11 +579,28 @@ def _period(day: date, precision: str | None) -> tuple[date, date]:
 def _slack_days(a: Event, b: Event) -> int:
     """How far apart two reports' dates may be. A follow-up report often dates a happening by
     its own publication ("the attack", told days later), so two reports of the same kind of
-    event at the same named place may be a week apart; otherwise a day (late night, time
-    zones, "yesterday")."""
-    if a.sub_event_type == b.sub_event_type and _same_named_place(a.location, b.location):
-        return FOLLOW_UP_DAYS
-    return 1
+    event at the same named place may be `follow_up.max_days` apart when one of them gives
+    no date of its own; two reports each dated by their own words ("on Monday", "on 7
+    April") tell two days, as a bombardment is told day after day. Otherwise a day (late
+    night, time zones, "yesterday")."""
+    if a.sub_event_type != b.sub_event_type or not _same_named_place(a.location, b.location):
+        return 1
+    if _dated_by_its_words(a) and _dated_by_its_words(b):
+        return 1
+    return follow_up_days()
+
+
+def _dated_by_its_words(event: Event) -> bool:
+    """The sentence that tells the happening gives its date (not the story's date). Later
+    sentences merged into the report often date what was said about it ("Macron said on
+    Thursday"), not the happening."""
+    return bool(event.evidence) and "date" in event.evidence[0].supports
+
+
+@lru_cache(maxsize=1)
+def follow_up_days() -> int:
+    """How many days a follow-up report may date a happening after it (data/linking.yaml)."""
+    return int(_linking_data()["follow_up"]["max_days"])
 
 
 def _specific_enough(a: Event, b: Event) -> bool:

@@ -19,7 +19,7 @@ from sitreps.events.context import relevance_gate
 from sitreps.extract import ExtractionError, extract_article, foreign_language
 from sitreps.geo import ArticleGeography, Geocoder, open_gazetteer
 from sitreps.language import detect_language, detect_language_fast
-from sitreps.link import merge_article_events
+from sitreps.link import merge_article_events, name_casualties
 from sitreps.nlp import load_parser, sentence_spans
 from sitreps.records import Article, DocumentError, Event, RawDocument
 from sitreps.time import load_date_recognizer, resolve_article_date
@@ -137,7 +137,7 @@ class Pipeline:
         events = code_article(
             article, sentences, docs, geography, self.codebook, self.include_unreal
         )
-        return merge_article_events(events)
+        return name_casualties(article.text, sentences, merge_article_events(events))
 
     def process_text(
         self,
