@@ -173,3 +173,20 @@ def test_three_statements_of_one_bombing_stay_one_event(coded):
     [strike] = [e for e in events if id(e) in holding]
     assert strike.actor1.name == "Military Forces of Russia"
     assert strike.location.precision == "near"  # near Hama, the most precise place told
+
+
+OTHER_TIME = (
+    "Western jets struck three sites in Syria on Saturday. The US, Britain and France said they "
+    "carried out the strikes to punish the use of chemical weapons by the regime. The nerve "
+    "agent attack in Salisbury in March added to the urgency, officials said."
+)
+
+
+def test_a_next_sentence_with_its_own_time_lends_no_place(coded):
+    """ "The … attack in Salisbury in March" tells another happening, not where the sentence
+    before it happened."""
+    events = coded(OTHER_TIME)
+    own_time = OTHER_TIME.index("The nerve agent")
+    [chemical] = _holding(events, OTHER_TIME, "The US, Britain")
+    assert own_time not in {x.start for x in chemical.evidence}
+    assert chemical.location is None or chemical.location.precision == "country"
