@@ -29,20 +29,89 @@ from sitreps.records import LOCATION_PRECISION_RANK, Actor, ActorKind, Event, Ev
 from sitreps.time import PRECISION_RANK
 
 SAME_PLACE_KM = 25.0
-_WINDOW_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+ARTICLE_SLACK_DAYS = 1  # one article's "Monday night" and "Tuesday" may be one happening
+NEAR_CHARS = 1200  # about a paragraph: how far a happening's perpetrator is told from it
 
 
 def merge_article_events(events: Sequence[Event]) -> list[Event]:
-    """Merge events of one article that describe the same happening; order is kept."""
+    """Merge events of one article that describe the same happening; order is kept.
+
+    A sentence joins a happening only when it can be one with every sentence already told of
+    it (`_joins`), not just with the fields merged so far: a long feature's vague sentences
+    (no actor, the story's date, the country) would otherwise chain its first and its fifth
+    happening into one."""
+    told: list[list[Event]] = []  # the events of each happening, in the order told
     merged: list[Event] = []
     for event in events:
-        for i, kept in enumerate(merged):
-            if _same_happening(kept, event):
-                merged[i] = _merge(kept, event)
+        for i, members in enumerate(told):
+            if _joins(members, event):
+                members.append(event)
+                merged[i] = _merge(merged[i], event)
                 break
         else:
+            told.append([event])
             merged.append(event)
     return merged
+
+
+def _joins(members: Sequence[Event], event: Event) -> bool:
+    """`event` tells the happening `members` tell: it can be one with each of them, and it is
+    no response by another side to what they tell ("rebels responded with shelling")."""
+    if _tells_response(event) and not any(_same_side(m.actor1, event.actor1) for m in members):
+        return False
+    if _perpetrator_told_apart(members, event):
+        return False
+    return all(_same_happening(member, event) for member in members)
+
+
+def _perpetrator_told_apart(members: Sequence[Event], event: Event) -> bool:
+    """A sentence naming a perpetrator far from a happening told so far without one tells
+    another happening: a feature tells several strikes of one war paragraphs apart ("the
+    US-led strikes" at the top, "Israel has carried out airstrikes" further down). Told
+    near it, it names the happening's perpetrator ("Air strikes hit Idlib. Russian jets
+    ..."); vague sentences after a named one refer back to it wherever they stand."""
+    if not _is_named(event.actor1) or any(_is_named(m.actor1) for m in members):
+        return False
+    start = event.evidence[0].start if event.evidence else 0
+    return all(abs(m.evidence[0].start - start) > NEAR_CHARS for m in members if m.evidence)
+
+
+def _tells_response(event: Event) -> bool:
+    """The sentence that tells the event tells a response or a retaliation."""
+    sentence = event.evidence[0].text if event.evidence else ""
+    return bool(within_article_rules().response.search(sentence))
+
+
+@dataclass(frozen=True)
+class WithinArticleRules:
+    """How sentences of one article may tell one happening (data/linking.yaml)."""
+
+    violent_event_types: frozenset[str]
+    groups: tuple[frozenset[str], ...]
+    response: re.Pattern
+
+    def one_kind(self, a: str, b: str) -> bool:
+        """Two violent sub-types that one happening may be told as."""
+        return any(a in group and b in group for group in self.groups)
+
+
+@lru_cache(maxsize=1)
+def within_article_rules() -> WithinArticleRules:
+    """The packaged within-article rules; ValueError names an unknown sub-event type."""
+    data = _linking_data()["within_article"]
+    known = {sub.name for sub in load_codebook().sub_types}
+    groups = []
+    for group in data["sub_type_groups"]:
+        names = frozenset(group["sub_event_types"])
+        if names - known:
+            raise ValueError(f"linking.yaml, {group['name']!r}: unknown {sorted(names - known)}")
+        groups.append(names)
+    cues = "|".join(data["response_cues"])
+    return WithinArticleRules(
+        violent_event_types=frozenset(data["violent_event_types"]),
+        groups=tuple(groups),
+        response=re.compile(rf"\b(?:{cues})\b", re.IGNORECASE),
+    )
 
 
 def same_incident(a: Event, b: Event) -> bool:
@@ -454,15 +523,59 @@ def _one_actor(x: Actor, y: Actor) -> bool:
 
 
 def _same_happening(a: Event, b: Event) -> bool:
-    if a.event_type != b.event_type and not (_joins_protest(a, b) or _part_of_fight(a, b)):
-        return False
+    """Two events of one article can be one happening: kinds, actors, place and date agree."""
     if _part_of_fight(a, b):
-        if not _fighter_in(a, b) and not _fighter_in(b, a):
+        if not _shooter_fights(a, b):
             return False
-    elif not _actors_compatible(a, b):
+    elif not _kinds_compatible(a, b) or not _actors_compatible(a, b):
+        return False
+    if _opposing_sides(a, b):
         return False
     # Two precise places far apart are two events, as an analyst codes them.
-    return _places_compatible(a.location, b.location) and _dates_compatible(a, b)
+    return _places_compatible(a.location, b.location) and _dates_compatible(
+        a, b, ARTICLE_SLACK_DAYS
+    )
+
+
+def _kinds_compatible(a: Event, b: Event) -> bool:
+    """One happening told as these two sub-types. Violent sub-types differ only as parts of
+    one happening (a bombardment by air and by artillery, a battle and the town it took) and
+    only when the same named perpetrator tells both: an unnamed "air strike" beside named
+    shelling, or an air strike beside a chemical attack, is two events. Other event types
+    keep their sub-types apart only by their event type (a protest and its dispersal)."""
+    if a.sub_event_type == b.sub_event_type:
+        return True
+    if a.event_type != b.event_type:
+        return _joins_protest(a, b)
+    rules = within_article_rules()
+    if a.event_type not in rules.violent_event_types:
+        return True
+    return rules.one_kind(a.sub_event_type, b.sub_event_type) and _same_side(a.actor1, b.actor1)
+
+
+def _is_named(actor: Actor | None) -> bool:
+    """An actor the text names (not a coding convention, not civilians or a crowd)."""
+    return actor is not None and actor.text is not None and actor.kind not in _ANONYMOUS
+
+
+def _same_side(x: Actor | None, y: Actor | None) -> bool:
+    """Two named actors of one side: one name, or the same country's actors of one kind (the
+    Kremlin and Russian jets)."""
+    if x is None or y is None or not _is_named(x) or not _is_named(y):
+        return False
+    return x.name == y.name or (bool(x.country) and x.country == y.country and x.kind == y.kind)
+
+
+def _opposing_sides(a: Event, b: Event) -> bool:
+    """One event's named target is the other's perpetrator, who is not the first event's own
+    perpetrator: an attack and the other side's answer ("regime jets bombed Ghouta"; "rebel
+    shelling of government-held Damascus"). Battles are left out: both sides fight in one."""
+    if "Battles" in (a.event_type, b.event_type):
+        return False
+    for x, y in ((a, b), (b, a)):
+        if _same_side(x.actor1, y.actor2) and not _same_side(x.actor1, y.actor1):
+            return True
+    return False
 
 
 _VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -471,24 +584,30 @@ _VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civ
 def _part_of_fight(a: Event, b: Event) -> bool:
     """Shooting told without named victims ("gunmen opened fire on its vehicles") next to a
     battle or a strike at the same place and time is part of it, not an attack on civilians."""
-    for generic, other in ((a, b), (b, a)):
-        victims_unnamed = generic.actor2 is None or generic.actor2.text is None
-        if (
-            generic.sub_event_type == "Attack"
-            and victims_unnamed
-            and other.event_type in _VIOLENT_TYPES
-            and other.sub_event_type != "Attack"
-        ):
-            return True
-    return False
+    return _is_generic_attack(a, b) or _is_generic_attack(b, a)
 
 
-def _fighter_in(generic: Event, fight: Event) -> bool:
-    """The shooter of the generic event is one of the fight's sides (or unnamed)."""
+def _is_generic_attack(generic: Event, other: Event) -> bool:
+    victims_unnamed = generic.actor2 is None or generic.actor2.text is None
+    return (
+        generic.sub_event_type == "Attack"
+        and victims_unnamed
+        and other.event_type in _VIOLENT_TYPES
+        and other.sub_event_type != "Attack"
+    )
+
+
+def _shooter_fights(a: Event, b: Event) -> bool:
+    """The shooter of the Attack with unnamed victims is unnamed ("gunmen opened fire" beside
+    the battle), one of the other event's named sides, or names the side of a fight told
+    without any."""
+    generic, fight = (a, b) if _is_generic_attack(a, b) else (b, a)
     shooter = generic.actor1
     if shooter is None or shooter.text is None:
         return True
-    sides = [a for a in (fight.actor1, fight.actor2) if a is not None]
+    sides = [side for side in (fight.actor1, fight.actor2) if side is not None]
+    if not any(side.text is not None for side in sides):
+        return True
     return any(side.name == shooter.name for side in sides)
 
 
@@ -531,21 +650,15 @@ def _places_compatible(a: Location | None, b: Location | None) -> bool:
     return km is not None and km <= SAME_PLACE_KM
 
 
-def _dates_compatible(a: Event, b: Event, slack_days: int | None = None) -> bool:
-    """Within one article: within the wider of the two precision windows. Across articles
-    (`slack_days` given): the periods the two dates stand for (a day, a week from its first
-    day, a calendar month or year) are at most `slack_days` apart."""
+def _dates_compatible(a: Event, b: Event, slack_days: int) -> bool:
+    """The periods the two dates stand for (a day, a week from its first day, a calendar
+    month or year) are at most `slack_days` apart; an undated event fits any date."""
     if not a.date or not b.date:
         return True
     try:
         da, db = date.fromisoformat(a.date[:10]), date.fromisoformat(b.date[:10])
     except ValueError:
         return False  # an absurd date links to nothing
-    if slack_days is None:
-        window = max(
-            _WINDOW_DAYS[a.date_precision or "day"], _WINDOW_DAYS[b.date_precision or "day"]
-        )
-        return abs((da - db).days) < window + 1
     return _period_gap(da, a.date_precision, db, b.date_precision) <= slack_days
 
 
@@ -569,10 +682,10 @@ def _period(day: date, precision: str | None) -> tuple[date, date]:
     """The first and last day a date of this precision stands for."""
     if precision == "week":
         return day, day + timedelta(days=6)
-    if precision == "month":
-        return day, day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if precision == "month":  # the whole month, whatever day a source stored it under
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
     if precision == "year":
-        return day, day.replace(month=12, day=31)
+        return day.replace(month=1, day=1), day.replace(month=12, day=31)
     return day, day
 
 

@@ -1032,6 +1032,15 @@ def _one_place_between(text: str, places: list[Location]) -> list[Location]:
     return places
 
 
+# The next sentence tells another happening when it gives its own time ("The novichok attack
+# in Salisbury in March"): its places are not the event's.
+_OWN_TIME = re.compile(
+    r"\b(?:(?:in|since|during|last|early|late)\s+|mid-)(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|(?:19|20)\d\d)\b"
+    r"|\b(?:last|previous) (?:week|month|year)\b|\b(?:weeks|months|years) ago\b",
+)
+
+
 def _following_places(
     ctx: ArticleContext, sentence: SentenceContext
 ) -> list[tuple[Location, Evidence]]:
@@ -1042,7 +1051,7 @@ def _following_places(
         return []
     start, end = ctx.sentences[index]
     text = ctx.article.text[start:end]
-    if not ANAPHORA.match(text):
+    if not ANAPHORA.match(text) or _OWN_TIME.search(text):
         return []
     match = _ANCHOR_LOCATION.search(text)
     anchor = start + (match.start() if match else 0)
