@@ -331,3 +331,10 @@ def test_a_sentence_supports_the_date_only_when_it_dates_the_event(pipeline):
     assert dated[0].date == "2019-12-28" and "date" in dated[0].evidence[0].supports
     # dated by the story itself: no sentence of the article says when
     assert undated[0].date == "2019-12-31" and "date" not in undated[0].evidence[0].supports
+
+
+def test_a_trigger_inside_an_organisations_name_is_no_event(pipeline):
+    named = "Experts from the Organisation for the Prohibition of Chemical Weapons reached Homs."
+    assert _code(pipeline, named) == []
+    used = "Inspectors said chemical weapons were used in Homs on Saturday."
+    assert [e.sub_event_type for e in _code(pipeline, used)] == ["Chemical weapon"]

@@ -227,7 +227,7 @@ def _code_sentence(
     text = sentence.text
     if _non_event_frame(text):
         return []
-    triggers = codebook.triggers_in(text)
+    triggers = [t for t in codebook.triggers_in(text) if not _inside_a_name(text, t)]
     if not triggers or _mentioned_in_passing(sentence, triggers):
         return []
     triggers = _drop_grievance_triggers(text, _drop_passing_triggers(sentence, triggers))
@@ -380,6 +380,22 @@ def _drop_passing_triggers(
         if t.sub_type.event_type != "Protests" or not _in_passing_phrase(sentence, t)
     ]
     return kept or triggers
+
+
+# "the Organisation for the Prohibition of Chemical Weapons", "the Campaign Against Arms Trade":
+# capitalised words joined by of/for/against… to a capitalised word before them.
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w’'-]+ (?:(?:of|for|against|on|to) )(?:the )?$")
+_TITLE_WORD = re.compile(r"[A-Z][\w’'-]*")
+
+
+def _inside_a_name(text: str, trigger: TriggerMatch) -> bool:
+    """A trigger that is part of an organisation's or a programme's name names no event.
+    A headline in title case ("Russia Denies Use of Chemical Weapons") is not a name."""
+    words = text[trigger.start : trigger.end].split()
+    if trigger.start == 0 or not all(_TITLE_WORD.fullmatch(w) for w in words):
+        return False
+    lowercase_words = sum(w[:1].islower() for w in text.split() if len(w) > 3)
+    return lowercase_words >= 2 and bool(_NAME_BEFORE.search(text[: trigger.start]))
 
 
 def _framed(text: str, trigger: TriggerMatch) -> bool:
