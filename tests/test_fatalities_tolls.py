@@ -72,3 +72,18 @@ def test_headline_verbs_give_events(pipeline):
     assert not _code(
         pipeline, "The court said the state executed two men convicted of drug smuggling."
     )
+
+
+def test_the_toll_of_the_attack_just_told_is_that_attacks_whole_toll(pipeline):
+    events = _code(
+        pipeline,
+        "A suicide bomber killed three police officers at a market in Kismayo on Monday. "
+        "As many as 11 people died in the attack, the worst on the city's police in months.",
+    )
+    assert [(e.sub_event_type, e.fatalities) for e in events] == [("Suicide bomb", 11)]
+    elsewhere = _code(
+        pipeline,
+        "Gunmen attacked a checkpoint in Djibo on Monday, killing two soldiers. "
+        "Three civilians were killed in the attack on Arbinda on Tuesday.",
+    )
+    assert [e.fatalities for e in elsewhere] == [2, 3]

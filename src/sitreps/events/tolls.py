@@ -59,7 +59,8 @@ def follow_up_toll(previous: Event, coded: list[Event], text: str, gap: int) -> 
     """
     if gap > MAX_GAP or not accepts_toll(previous) or not _DEATH_WORD.search(text):
         return None
-    if coded and not all(_toll_only(event) for event in coded):
+    refers_back = _THE_EVENT.search(text) is not None and previous.event_type in _VIOLENT
+    if coded and not all(_toll_only(e) or refers_back and _no_new_place(e) for e in coded):
         return None
     if _ELSEWHERE.search(text):
         return None
@@ -71,9 +72,30 @@ def follow_up_toll(previous: Event, coded: list[Event], text: str, gap: int) -> 
         return None
     if previous.fatalities is None:
         return toll
+    if refers_back:  # "16 people were killed in the attack": the whole attack's toll
+        return max(toll, previous.fatalities)
     if toll and ADDITIVE.search(text):
         return previous.fatalities + toll
     return None
+
+
+# The toll of the event just told, named by a definite reference to it: "16 people were killed
+# in the attack", "died in the blast". The sentence may name the victims' side ("the most deadly
+# attack on American forces") without telling another event.
+_THE_EVENT = re.compile(
+    r"\b(?:killed|died|dead|wounded|injured|lost their lives)\s+(?:\w+\s+){0,2}?"
+    r"(?:in|by)\s+the\s+(?:\w+\s+)?(?:attack|bombing|blast|explosion|strike|air ?strike|"
+    r"raid|ambush|assault|shelling)s?\b(?!\s+(?:on|in|at|near|against)\b)",
+    re.IGNORECASE,
+)
+_VIOLENT = {"Battles", "Violence against civilians", "Explosions/Remote violence"}
+
+
+def _no_new_place(event: Event) -> bool:
+    """An event with a toll whose sentence names no place finer than a country."""
+    return accepts_toll(event) and (
+        event.location is None or event.location.precision == "country"
+    )
 
 
 def _toll_only(event: Event) -> bool:
