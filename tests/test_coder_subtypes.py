@@ -206,3 +206,9 @@ def test_what_the_crowd_did_after_its_demand_is_read(pipeline):
         "On Sunday, residents of Embakasi held a demonstration to denounce the poor roads, "
         "blocking roads with stones and burning tyres.",
     ) == ["Violent demonstration"]
+
+
+def test_aircraft_sent_to_attack_make_an_air_strike(pipeline):
+    text = "The government sent in aircraft to attack rebel villages in Idlib on Tuesday."
+    events = pipeline.process_text(text, doc_id="t", ref_date="2019-03-14")
+    assert [e.sub_event_type for e in events] == ["Air/drone strike"]
