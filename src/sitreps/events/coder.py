@@ -276,7 +276,7 @@ def _code_sentence(
     ]
     events = []
     for location, location_evidence in locations or [(None, None)]:
-        country = location.country if location else ctx.geo.focus_country
+        country = location.country if location else ctx.geo.fallback_country
         country = country or country_of_actors(sentence.actors)
         actor1, actor2 = _apply_conventions(
             sub_type,
@@ -989,8 +989,8 @@ def _locations(
             return follow
     if places:
         return [(p, None) for p in _one_place_between(sentence.text, places)]
-    if ctx.geo.focus_country:
-        return [(country_location(ctx.geo, ctx.geo.focus_country), None)]
+    if ctx.geo.fallback_country:
+        return [(country_location(ctx.geo, ctx.geo.fallback_country), None)]
     return []
 
 

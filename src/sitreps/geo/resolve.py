@@ -52,6 +52,12 @@ class ArticleGeography:
     focus_country: str | None = None
     countries: dict[str, float] = field(default_factory=dict)  # country -> focus votes
     gazetteer: Gazetteer | None = field(default=None, repr=False, compare=False)
+    story_country: str | None = None  # where the story happens: see `story_country`
+
+    @property
+    def fallback_country(self) -> str | None:
+        """The country of an event whose sentence names no place of its own."""
+        return self.story_country or self.focus_country
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -101,6 +107,14 @@ def contains(outer: Place, inner: Place) -> bool:
     return False
 
 
+# Cues that put a happening at a place ("in Manbij", "near Homs", "shelled Douma"): not "to",
+# "from" or "for", which name where people go or come from.
+_STORY_CUES = frozenset(
+    "in at near across inside within throughout around outside among amongst between over "
+    "entered reached captured seized besieged bombed shelled attacked".split()
+)
+STORY_COUNTRY_VOTE = 1.5  # "in Syria": more than one town of it
+FOCUS_SHARE = 0.25  # the focus votes (actors, demonyms included) only break near-ties
 _MODIFIED_NOUN = re.compile(r"[ \t]+(?:[a-z]|[A-Z][a-z]+\b(?![,.]))")
 
 
@@ -145,7 +159,15 @@ class Geocoder:
             if m.place is not None and m.place.feature != "country"
         ]
         mentions = [self._resolve(t, toponyms, first, votes, focus, settled) for t in toponyms]
-        return ArticleGeography(text, mentions, focus, votes, self.gaz)
+        story = story_country(mentions, votes, self._dateline_country(text))
+        return ArticleGeography(text, mentions, focus, votes, self.gaz, story)
+
+    def _dateline_country(self, text: str) -> str | None:
+        dateline = _DATELINE.match(text[:120])
+        if not dateline:
+            return None
+        places = self.gaz.lookup(dateline.group(1).strip())
+        return places[0].country if places and places[0].country else None
 
     # -- document focus ----------------------------------------------------------------------
 
@@ -171,11 +193,9 @@ class Geocoder:
             code = demonym_code(token.text) if token.text[:1].isupper() else None
             if code:
                 votes[code] += DEMONYM_VOTE
-        dateline = _DATELINE.match(text[:120])
+        dateline = self._dateline_country(text)
         if dateline:
-            places = self.gaz.lookup(dateline.group(1).strip())
-            if places and places[0].country:
-                votes[places[0].country] += 2.0
+            votes[dateline] += 2.0
         return dict(votes)
 
     # -- one mention -------------------------------------------------------------------------
@@ -315,6 +335,29 @@ class Geocoder:
         if bonus:
             reasons.append(f"near {(near + inside)[0].name} (+{bonus:.1f})")
         return bonus
+
+
+def story_country(
+    mentions: list[PlaceMention], votes: dict[str, float], dateline: str | None
+) -> str | None:
+    """The country the story happens in, from locative evidence only: countries and places
+    the text puts something in ("in Syria", "near Manbij", "the town of X") and the dateline.
+    Countries named as actors or modifiers ("US-backed forces", "clashes with US forces")
+    and demonyms say who, not where; the focus votes only break near-ties."""
+    where: Counter[str] = Counter()
+    for mention in mentions:
+        place = mention.place
+        if place is None or not place.country or mention.in_name:
+            continue
+        cue = mention.cue or ""
+        if cue not in _STORY_CUES and not (cue.endswith(" of") and cue != "of"):
+            continue
+        where[place.country] += STORY_COUNTRY_VOTE if place.feature == "country" else 1.0
+    if dateline:
+        where[dateline] += 2.0
+    if not where:
+        return None
+    return max(where, key=lambda c: where[c] + FOCUS_SHARE * votes.get(c, 0.0))
 
 
 def _other_places(
