@@ -53,11 +53,18 @@ class ArticleGeography:
     countries: dict[str, float] = field(default_factory=dict)  # country -> focus votes
     gazetteer: Gazetteer | None = field(default=None, repr=False, compare=False)
     story_country: str | None = None  # where the story happens: see `story_country`
+    dateline_country: str | None = None  # the country of a dateline ("QAMISHLI, Syria —")
 
     @property
     def fallback_country(self) -> str | None:
         """The country of an event whose sentence names no place of its own."""
         return self.story_country or self.focus_country
+
+    def fallback_country_at(self, start: int, end: int) -> str | None:
+        """`fallback_country` for the sentence [start, end): the locative evidence in and
+        near it weighs more, so a story told in several countries places each part."""
+        where = _where_votes(self.mentions, self.dateline_country, start, end)
+        return _best_country(where, self.countries) or self.fallback_country
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -115,6 +122,7 @@ _STORY_CUES = frozenset(
 )
 STORY_COUNTRY_VOTE = 1.5  # "in Syria": more than one town of it
 FOCUS_SHARE = 0.25  # the focus votes (actors, demonyms included) only break near-ties
+NEARBY_CHARS = 250  # locative evidence this close to a sentence counts double for its events
 _MODIFIED_NOUN = re.compile(r"[ \t]+(?:[a-z]|[A-Z][a-z]+\b(?![,.]))")
 
 
@@ -159,8 +167,9 @@ class Geocoder:
             if m.place is not None and m.place.feature != "country"
         ]
         mentions = [self._resolve(t, toponyms, first, votes, focus, settled) for t in toponyms]
-        story = story_country(mentions, votes, self._dateline_country(text))
-        return ArticleGeography(text, mentions, focus, votes, self.gaz, story)
+        dateline = self._dateline_country(text)
+        story = story_country(mentions, votes, dateline)
+        return ArticleGeography(text, mentions, focus, votes, self.gaz, story, dateline)
 
     def _dateline_country(self, text: str) -> str | None:
         dateline = _DATELINE.match(text[:120])
@@ -344,17 +353,46 @@ def story_country(
     the text puts something in ("in Syria", "near Manbij", "the town of X") and the dateline.
     Countries named as actors or modifiers ("US-backed forces", "clashes with US forces")
     and demonyms say who, not where; the focus votes only break near-ties."""
+    return _best_country(_where_votes(mentions, dateline, None, None), votes)
+
+
+def _where_votes(
+    mentions: list[PlaceMention],
+    dateline: str | None,
+    start: int | None,
+    end: int | None,
+) -> Counter[str]:
+    """Locative votes per country; with a sentence span [start, end), evidence in and near
+    the sentence weighs more, and the sentence's own towns count whatever their cue ("to
+    clear the group from Afrin")."""
     where: Counter[str] = Counter()
     for mention in mentions:
         place = mention.place
         if place is None or not place.country or mention.in_name:
             continue
+        inside = start is not None and end is not None and start <= mention.start < end
         cue = mention.cue or ""
-        if cue not in _STORY_CUES and not (cue.endswith(" of") and cue != "of"):
+        located = cue in _STORY_CUES or (cue.endswith(" of") and cue != "of")
+        if not located and not (inside and place.feature != "country"):
             continue
-        where[place.country] += STORY_COUNTRY_VOTE if place.feature == "country" else 1.0
+        weight = STORY_COUNTRY_VOTE if place.feature == "country" else 1.0
+        where[place.country] += weight * _closeness(mention.start, start, end)
     if dateline:
         where[dateline] += 2.0
+    return where
+
+
+def _closeness(position: int, start: int | None, end: int | None) -> float:
+    """3 inside the sentence, 2 within a few lines of it, 1 elsewhere in the story."""
+    if start is None or end is None:
+        return 1.0
+    if start <= position < end:
+        return 3.0
+    distance = start - position if position < start else position - end
+    return 2.0 if distance <= NEARBY_CHARS else 1.0
+
+
+def _best_country(where: Counter[str], votes: dict[str, float]) -> str | None:
     if not where:
         return None
     return max(where, key=lambda c: where[c] + FOCUS_SHARE * votes.get(c, 0.0))
