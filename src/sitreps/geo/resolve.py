@@ -63,7 +63,8 @@ class ArticleGeography:
     def fallback_country_at(self, start: int, end: int) -> str | None:
         """`fallback_country` for the sentence [start, end): the locative evidence in and
         near it weighs more, so a story told in several countries places each part."""
-        where = _where_votes(self.mentions, self.dateline_country, start, end)
+        focus = self.focus_country
+        where = _where_votes(self.mentions, self.dateline_country, start, end, focus)
         return _best_country(where, self.countries) or self.fallback_country
 
 
@@ -120,6 +121,7 @@ _STORY_CUES = frozenset(
     "in at near across inside within throughout around outside among amongst between over "
     "entered reached captured seized besieged bombed shelled attacked".split()
 )
+_AWAY_CUES = frozenset({"to", "from", "towards", "toward", "for", "against", "via"})
 STORY_COUNTRY_VOTE = 1.5  # "in Syria": more than one town of it
 FOCUS_SHARE = 0.25  # the focus votes (actors, demonyms included) only break near-ties
 NEARBY_CHARS = 250  # locative evidence this close to a sentence counts double for its events
@@ -353,7 +355,8 @@ def story_country(
     the text puts something in ("in Syria", "near Manbij", "the town of X") and the dateline.
     Countries named as actors or modifiers ("US-backed forces", "clashes with US forces")
     and demonyms say who, not where; the focus votes only break near-ties."""
-    return _best_country(_where_votes(mentions, dateline, None, None), votes)
+    focus = max(votes, key=votes.get) if votes else None
+    return _best_country(_where_votes(mentions, dateline, None, None, focus), votes)
 
 
 def _where_votes(
@@ -361,25 +364,39 @@ def _where_votes(
     dateline: str | None,
     start: int | None,
     end: int | None,
+    focus: str | None = None,
 ) -> Counter[str]:
-    """Locative votes per country; with a sentence span [start, end), evidence in and near
-    the sentence weighs more, and the sentence's own towns count whatever their cue ("to
-    clear the group from Afrin")."""
+    """Locative votes per country. A country counts after a where-cue ("in Syria"); a town
+    after an occurrence cue ("in Manbij", "the town of X"), half when it is a small town
+    outside the focus country (often a namesake resolved abroad); a province or district
+    unless it is where someone goes or comes from. With a sentence span [start, end),
+    evidence in and near the sentence weighs more, and the sentence's own towns count
+    whatever their cue ("to clear the group from Afrin")."""
     where: Counter[str] = Counter()
     for mention in mentions:
         place = mention.place
         if place is None or not place.country or mention.in_name:
             continue
         inside = start is not None and end is not None and start <= mention.start < end
-        cue = mention.cue or ""
-        located = cue in _STORY_CUES or (cue.endswith(" of") and cue != "of")
-        if not located and not (inside and place.feature != "country"):
-            continue
-        weight = STORY_COUNTRY_VOTE if place.feature == "country" else 1.0
-        where[place.country] += weight * _closeness(mention.start, start, end)
+        weight = _where_weight(mention, place, inside, focus)
+        if weight:
+            where[place.country] += weight * _closeness(mention.start, start, end)
     if dateline:
         where[dateline] += 2.0
     return where
+
+
+def _where_weight(mention: PlaceMention, place: Place, inside: bool, focus: str | None) -> float:
+    cue = mention.cue or ""
+    located = cue in _STORY_CUES or (cue.endswith(" of") and cue != "of")
+    if place.feature == "country":
+        return STORY_COUNTRY_VOTE if located else 0.0
+    if place.feature in {"admin1", "admin2", "region"}:
+        return 1.0 if located or inside or cue not in _AWAY_CUES else 0.0
+    if not (located or inside):
+        return 0.0
+    small_abroad = focus is not None and place.country != focus and place.population < 100_000
+    return 0.5 if small_abroad else 1.0
 
 
 def _closeness(position: int, start: int | None, end: int | None) -> float:
