@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from sitreps.geo.demonyms import demonym_code
 from sitreps.geo.gazetteer import ALIAS_ALTERNATE, Candidate, Gazetteer, Place, open_gazetteer
 from sitreps.geo.normalize import name_key
-from sitreps.geo.toponyms import Toponym, find_toponyms, tokenize
+from sitreps.geo.toponyms import Toponym, find_toponyms, place_words, tokenize
 
 FEATURE_PRIOR = {"country": 20.0, "region": 12.0, "admin1": 10.0, "admin2": 5.0}
 MIN_SCORE = 6.0
@@ -64,7 +64,7 @@ class ArticleGeography:
         """`fallback_country` for the sentence [start, end): the locative evidence in and
         near it weighs more, so a story told in several countries places each part."""
         focus = self.focus_country
-        where = _where_votes(self.mentions, self.dateline_country, start, end, focus)
+        where = _where_votes(self.text, self.mentions, self.dateline_country, (start, end), focus)
         return _best_country(where, self.countries) or self.fallback_country
 
 
@@ -121,6 +121,7 @@ _STORY_CUES = frozenset(
     "in at near across inside within throughout around outside among amongst between over "
     "entered reached captured seized besieged bombed shelled attacked".split()
 )
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 _AWAY_CUES = frozenset({"to", "from", "towards", "toward", "for", "against", "via"})
 STORY_COUNTRY_VOTE = 1.5  # "in Syria": more than one town of it
 FOCUS_SHARE = 0.25  # the focus votes (actors, demonyms included) only break near-ties
@@ -170,7 +171,7 @@ class Geocoder:
         ]
         mentions = [self._resolve(t, toponyms, first, votes, focus, settled) for t in toponyms]
         dateline = self._dateline_country(text)
-        story = story_country(mentions, votes, dateline)
+        story = story_country(text, mentions, votes, dateline)
         return ArticleGeography(text, mentions, focus, votes, self.gaz, story, dateline)
 
     def _dateline_country(self, text: str) -> str | None:
@@ -349,21 +350,21 @@ class Geocoder:
 
 
 def story_country(
-    mentions: list[PlaceMention], votes: dict[str, float], dateline: str | None
+    text: str, mentions: list[PlaceMention], votes: dict[str, float], dateline: str | None
 ) -> str | None:
     """The country the story happens in, from locative evidence only: countries and places
     the text puts something in ("in Syria", "near Manbij", "the town of X") and the dateline.
     Countries named as actors or modifiers ("US-backed forces", "clashes with US forces")
     and demonyms say who, not where; the focus votes only break near-ties."""
     focus = max(votes, key=votes.get) if votes else None
-    return _best_country(_where_votes(mentions, dateline, None, None, focus), votes)
+    return _best_country(_where_votes(text, mentions, dateline, None, focus), votes)
 
 
 def _where_votes(
+    text: str,
     mentions: list[PlaceMention],
     dateline: str | None,
-    start: int | None,
-    end: int | None,
+    sentence: tuple[int, int] | None,
     focus: str | None = None,
 ) -> Counter[str]:
     """Locative votes per country. A country counts after a where-cue ("in Syria"); a town
@@ -377,20 +378,25 @@ def _where_votes(
         place = mention.place
         if place is None or not place.country or mention.in_name:
             continue
-        inside = start is not None and end is not None and start <= mention.start < end
-        weight = _where_weight(mention, place, inside, focus)
+        inside = sentence is not None and sentence[0] <= mention.start < sentence[1]
+        weight = _where_weight(text, mention, place, inside, focus)
         if weight:
-            where[place.country] += weight * _closeness(mention.start, start, end)
+            where[place.country] += weight * _closeness(mention.start, sentence)
     if dateline:
         where[dateline] += 2.0
     return where
 
 
-def _where_weight(mention: PlaceMention, place: Place, inside: bool, focus: str | None) -> float:
+def _where_weight(
+    text: str, mention: PlaceMention, place: Place, inside: bool, focus: str | None
+) -> float:
     cue = mention.cue or ""
     located = cue in _STORY_CUES or (cue.endswith(" of") and cue != "of")
     if place.feature == "country":
-        return STORY_COUNTRY_VOTE if located else 0.0
+        # "between Sudan refugees": a country before an actor noun names who, not where
+        following = _NEXT_WORD.match(text, mention.end)
+        actor = following is not None and name_key(following.group(1)) in place_words("actor_nouns")
+        return STORY_COUNTRY_VOTE if located and not actor else 0.0
     if place.feature in {"admin1", "admin2", "region"}:
         return 1.0 if located or inside or cue not in _AWAY_CUES else 0.0
     if not (located or inside):
@@ -399,10 +405,11 @@ def _where_weight(mention: PlaceMention, place: Place, inside: bool, focus: str 
     return 0.5 if small_abroad else 1.0
 
 
-def _closeness(position: int, start: int | None, end: int | None) -> float:
+def _closeness(position: int, sentence: tuple[int, int] | None) -> float:
     """3 inside the sentence, 2 within a few lines of it, 1 elsewhere in the story."""
-    if start is None or end is None:
+    if sentence is None:
         return 1.0
+    start, end = sentence
     if start <= position < end:
         return 3.0
     distance = start - position if position < start else position - end
