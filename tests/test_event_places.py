@@ -98,3 +98,14 @@ def test_a_town_in_another_country_is_not_carried(pipeline):
     ):
         death = _told_by(_code(pipeline, text), "British soldier")
         assert (death.location.name, death.location.precision) == ("Syria", "country")
+
+
+def test_compass_adjective_keeps_the_locative_cue_of_a_country(pipeline):
+    events = _code(
+        pipeline,
+        "US officials said US aircraft would stay in the region, the US defence department "
+        "said. Fighters loyal to the US-led coalition clashed with jihadists in north-east "
+        "Syria on Sunday, US officials said.",
+    )
+    clash = _told_by(events, "clashed with jihadists")
+    assert (clash.location.name, clash.location.precision) == ("Syria", "country")

@@ -94,6 +94,14 @@ _SKIPPABLE_BEFORE = frozenset(
         "neighbouring",
         "neighboring",
         "nearby",
+        # "in north-east Syria", "in north-western Syria"
+        *(
+            f"{ns}{sep}{ew}{end}"
+            for ns in ("north", "south")
+            for sep in ("-", "")
+            for ew in ("east", "west")
+            for end in ("", "ern")
+        ),
     }
 )
 _TITLES = frozenset(
