@@ -29,6 +29,16 @@ def test_ied_metres_from_a_us_backed_council_is_near_its_town_not_in_the_us(pipe
     assert all(e.location.country == "SY" for e in events)
 
 
+def test_a_facility_the_blast_was_close_to_beats_the_country_of_its_sentence(pipeline):
+    events = _code(
+        pipeline,
+        "The bomb went off a few metres from the Tabqa military council headquarters in "
+        "northern Syria on Monday, killing two guards.",
+    )
+    assert events
+    assert (events[0].location.name, events[0].location.precision) == ("Al-Tabqa", "near")
+
+
 def test_clashes_with_us_and_us_backed_forces_stay_in_the_story_country(pipeline):
     events = _code(
         pipeline,

@@ -18,6 +18,12 @@ ABOUT_CUES = frozenset({"to", "from", "for", "against", "with", "by", "towards",
 FACILITY_NOUNS = place_words("facility_nouns")  # "headquarters", "base" (data)
 _FACILITY_AFTER = re.compile(r"(?:[ \t]+[a-z-]+){1,3}")
 _FUNCTION_WORDS = frozenset("to from in at on of and or the a an was were is are had has".split())
+# "metres from the", "yards away from a", "close to the", "outside the" + a facility's name
+_CLOSE_TO = re.compile(
+    r"\b(?:(?:metres|meters|yards|feet|kilometres|km|miles)\s+(?:away\s+)?from|near|"
+    r"close\s+to|outside|next\s+to|beside)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,2}")
 _BASED = re.compile(r"^-?\s*(?:based|backed|led|born|made|owned|funded|supported)\b")
@@ -49,6 +55,19 @@ def _names_a_facility(text: str, mention: PlaceMention) -> bool:
         if word in FACILITY_NOUNS:
             return True
     return False
+
+
+def _near_a_facility(text: str, mention: PlaceMention) -> PlaceMention:
+    """ "just metres from the US-backed Manbij military council headquarters": a town naming
+    a facility that the text puts the event close to is a place of occurrence (near)."""
+    close = (
+        mention.cue in (None, "from")
+        and mention.place is not None
+        and mention.place.feature == "place"
+        and _CLOSE_TO.search(text[max(0, mention.start - 48) : mention.start]) is not None
+        and _names_a_facility(text, mention)
+    )
+    return replace(mention, cue="near", near=True) if close else mention
 
 
 def _location(mention: PlaceMention, place: Place, text: str = "") -> Location:
@@ -151,6 +170,7 @@ def event_place_mentions(
         and not m.in_name
     ]
     inside = _without_possessors(geo.text, inside)
+    inside = [(i, _near_a_facility(geo.text, m)) for i, m in inside]
     if not inside:
         return []
     groups = _groups(inside)
