@@ -428,7 +428,7 @@ def _event_location(geocoder: Geocoder, codebook: Any, text: str) -> tuple[Any, 
     locations = event_locations(geo, 0, len(text), anchor)
     if locations:
         return locations[0], geo
-    fallback = country_location(geo, geo.focus_country) if geo.focus_country else None
+    fallback = country_location(geo, geo.fallback_country) if geo.fallback_country else None
     return fallback, geo
 
 

@@ -46,6 +46,7 @@ from sitreps.events.strategic import (
 )
 from sitreps.events.tolls import follow_up_toll, may_state_toll
 from sitreps.geo import ArticleGeography, country_location, event_locations
+from sitreps.geo.location import event_place_mentions
 from sitreps.records import (
     Actor,
     ActorKind,
@@ -168,7 +169,7 @@ def code_article(
             events[-1] = _attack_fought_back(ctx, events[-1], sentence, codebook)
     if not include_unreal:
         events = [e for e in events if e.modality in (Modality.ASSERTED, Modality.CLAIMED)]
-    return events
+    return _carry_places(ctx, events, codebook)
 
 
 def _toll_of_previous(
@@ -282,7 +283,7 @@ def _code_sentence(
     ]
     events = []
     for location, location_evidence in locations or [(None, None)]:
-        country = location.country if location else ctx.geo.focus_country
+        country = location.country if location else ctx.geo.fallback_country
         country = country or country_of_actors(sentence.actors)
         actor1, actor2 = _apply_conventions(
             sub_type,
@@ -1007,13 +1008,125 @@ def _locations(
     precise = [p for p in places if p.precision != "country"]
     if not precise:
         follow = _following_places(ctx, sentence)
-        if follow:
-            return follow
+        named = {p.country for p in places}
+        if follow and (not named or all(p.country in named for p, _ in follow)):
+            return follow  # "...in Syria. The blast in Mosul ...": not the same happening
     if places:
         return [(p, None) for p in _one_place_between(sentence.text, places)]
-    if ctx.geo.focus_country:
-        return [(country_location(ctx.geo, ctx.geo.focus_country), None)]
+    country = ctx.geo.fallback_country_at(sentence.start, sentence.end)
+    if country:
+        return [(country_location(ctx.geo, country), None)]
     return []
+
+
+def _carry_places(ctx: ArticleContext, events: list[Event], codebook: Codebook) -> list[Event]:
+    """Country-level events take the place a neighbouring sentence tells for the same
+    happening (see `_place_told_nearby`); run once the article is coded, so that a sentence
+    that only gives the toll of the event before it still reads as placeless."""
+    starts = {start: index for index, (start, _) in enumerate(ctx.sentences)}
+    carried = []
+    for event in events:
+        index = starts.get(event.evidence[0].start)
+        sentence = ctx.parsed.get(index) if index is not None else None
+        if event.location is None or event.location.precision != "country" or sentence is None:
+            carried.append(event)
+            continue
+        sub_type = codebook.sub_type(event.sub_event_type)
+        own = [t for t in codebook.triggers_in(sentence.text) if t.sub_type.name == sub_type.name]
+        told = _place_told_nearby(ctx, sentence, own, sub_type, codebook, event.location.country)
+        if told is None:
+            carried.append(event)
+            continue
+        place, evidence = told
+        carried.append(
+            event.model_copy(update={"location": place, "evidence": [*event.evidence, evidence]})
+        )
+    return carried
+
+
+# Sentences around a country-level event that may tell where it happened: the next one, the
+# one before, the one after next ("...died in an explosion in Syria. The soldier was named.
+# Five others were wounded in the blast in Manbij.").
+_NEIGHBOUR_OFFSETS = (1, -1, 2)
+
+
+def _place_told_nearby(
+    ctx: ArticleContext,
+    sentence: SentenceContext,
+    own_triggers: list[TriggerMatch],
+    sub_type: SubEventType,
+    codebook: Codebook,
+    country: str | None,
+) -> tuple[Location, Evidence] | None:
+    """The place of a country-level event told by a neighbouring sentence about the same kind
+    of happening ("the blast in Manbij"), when exactly one such place is told there and it
+    lies in the event's country; None when no place or several places are told (a wrong town
+    is worse than an honest country)."""
+    found: dict[tuple[str, int | None], tuple[Location, Evidence]] = {}
+    for offset in _NEIGHBOUR_OFFSETS:
+        index = sentence.index + offset
+        if not 0 <= index < len(ctx.sentences):
+            continue
+        start, end = ctx.sentences[index]
+        text = ctx.article.text[start:end]
+        triggers = [t for t in codebook.triggers_in(text) if _same_kind(sub_type, t.sub_type)]
+        if not triggers or _WAR_STATISTIC.search(text):
+            continue
+        # the later sentence must refer back ("the blast in Manbij"): "an airstrike near X"
+        # after it, or "the attack in Syria" after "a bomb exploded in X", tells another one
+        if offset > 0:
+            triggers = [t for t in triggers if _definite(text, t)]
+        elif not any(_definite(sentence.text, t) for t in own_triggers):
+            continue
+        for trigger in triggers:
+            for place in _place_at_trigger(ctx, start, end, trigger):
+                evidence = Evidence(text=text, start=start, end=end, supports=["location"])
+                found.setdefault((place.name, place.geonameid), (place, evidence))
+    if len(found) != 1:
+        return None
+    place, evidence = next(iter(found.values()))
+    return (place, evidence) if country and place.country == country else None
+
+
+_DEFINITE_BEFORE = re.compile(
+    r"\b(?:the|this|that|these|those|its)\s+((?:[\w-]+\s+){0,3})$", re.IGNORECASE
+)
+_NOT_MODIFIERS = frozenset(
+    "was were is are be been being has have had will would could may might to of in on at by "
+    "for with from and or but who which that as than not".split()
+)
+PLACE_NEAR_TRIGGER = 80  # characters: "the blast in Manbij", "the attack, near Homs,"
+
+
+def _definite(text: str, trigger: TriggerMatch) -> bool:
+    """ "the roadside bomb blast", "that attack": the trigger is a noun that refers to a known
+    happening ("their son was kidnapped" is not)."""
+    match = _DEFINITE_BEFORE.search(text[max(0, trigger.start - 60) : trigger.start])
+    if match is None:
+        return False
+    return not any(word.lower() in _NOT_MODIFIERS for word in match.group(1).split())
+
+
+def _place_at_trigger(
+    ctx: ArticleContext, start: int, end: int, trigger: TriggerMatch
+) -> list[Location]:
+    """The precise places the sentence [start, end) gives for the happening of ``trigger``:
+    only places told close to the trigger ("the blast in Manbij")."""
+    anchor = start + trigger.start
+    mentions = event_place_mentions(ctx.geo, start, end, anchor)
+    if not mentions or min(abs(m.start - anchor) for m in mentions) > PLACE_NEAR_TRIGGER:
+        return []
+    return [p for p in event_locations(ctx.geo, start, end, anchor) if p.precision != "country"]
+
+
+def _same_kind(a: SubEventType, b: SubEventType) -> bool:
+    """Two sub-event types that may tell one happening: one event type, or one cross-type
+    group of the linking rules (a soldier's death told as a clash and as a bombing)."""
+    from sitreps.link import cross_type_rules  # linking imports the events package
+
+    if a.event_type == b.event_type:
+        return True
+    return cross_type_rules().compatible(a.name, b.name)
 
 
 _LOCATIVE = re.compile(

@@ -15,13 +15,24 @@ from sitreps.records import Location
 OCCURRENCE_CUES = place_words("occurrence_cues")  # "in", "near", "shelled" (data)
 # Words before a place that make it something the event is about, not where it happened.
 ABOUT_CUES = frozenset({"to", "from", "for", "against", "with", "by", "towards", "toward"})
+FACILITY_NOUNS = place_words("facility_nouns")  # "headquarters", "base" (data)
+_FACILITY_AFTER = re.compile(r"(?:[ \t]+[a-z-]+){1,3}")
+_FUNCTION_WORDS = frozenset("to from in at on of and or the a an was were is are had has".split())
+# "metres from the", "yards away from a", "close to the", "outside the" + a facility's name
+_CLOSE_TO = re.compile(
+    r"\b(?:(?:metres|meters|yards|feet|kilometres|km|miles)\s+(?:away\s+)?from|near|"
+    r"close\s+to|outside|next\s+to|beside)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,2}")
 _BASED = re.compile(r"^-?\s*(?:based|backed|led|born|made|owned|funded|supported)\b")
 
 
-def _precision(mention: PlaceMention, place: Place) -> str:
+def _precision(mention: PlaceMention, place: Place, text: str = "") -> str:
     if mention.near:
+        return "near"
+    if place.feature == "place" and _names_a_facility(text, mention):
         return "near"
     if place.feature == "country":
         return "country"
@@ -32,7 +43,34 @@ def _precision(mention: PlaceMention, place: Place) -> str:
     return "place"
 
 
-def _location(mention: PlaceMention, place: Place) -> Location:
+def _names_a_facility(text: str, mention: PlaceMention) -> bool:
+    """ "metres from the Manbij military council headquarters": a town naming a facility or
+    an organisation puts the event at or near the town, not anywhere in it."""
+    following = _FACILITY_AFTER.match(text, mention.end)
+    if following is None:
+        return False
+    for word in following.group(0).split():
+        if word in _FUNCTION_WORDS:
+            return False
+        if word in FACILITY_NOUNS:
+            return True
+    return False
+
+
+def _near_a_facility(text: str, mention: PlaceMention) -> PlaceMention:
+    """ "just metres from the US-backed Manbij military council headquarters": a town naming
+    a facility that the text puts the event close to is a place of occurrence (near)."""
+    close = (
+        mention.cue in (None, "from")
+        and mention.place is not None
+        and mention.place.feature == "place"
+        and _CLOSE_TO.search(text[max(0, mention.start - 48) : mention.start]) is not None
+        and _names_a_facility(text, mention)
+    )
+    return replace(mention, cue="near", near=True) if close else mention
+
+
+def _location(mention: PlaceMention, place: Place, text: str = "") -> Location:
     return Location(
         name=place.name,
         geonameid=place.geonameid,
@@ -40,7 +78,7 @@ def _location(mention: PlaceMention, place: Place) -> Location:
         admin1=place.admin1 if place.feature != "country" else None,
         lat=place.lat,
         lon=place.lon,
-        precision=_precision(mention, place),
+        precision=_precision(mention, place, text),
         text=mention.text,
     )
 
@@ -132,6 +170,7 @@ def event_place_mentions(
         and not m.in_name
     ]
     inside = _without_possessors(geo.text, inside)
+    inside = [(i, _near_a_facility(geo.text, m)) for i, m in inside]
     if not inside:
         return []
     groups = _groups(inside)
@@ -216,7 +255,7 @@ def _to_locations(
 ) -> list[Location]:
     known_countries = {m.place.country for m in group if m.place and m.place.country}
     fallback_country = (
-        next(iter(known_countries)) if len(known_countries) == 1 else geo.focus_country
+        next(iter(known_countries)) if len(known_countries) == 1 else geo.fallback_country
     )
     lone_unknown = not known_countries
     locations: list[Location] = []
@@ -224,7 +263,7 @@ def _to_locations(
     for mention in group:
         nearby = _nearby_known(mention, known) if lone_unknown and mention.place is None else None
         if mention.place is not None:
-            location = _location(mention, mention.place)
+            location = _location(mention, mention.place, geo.text)
         elif nearby is not None and nearby.place is not None:
             # an unknown village: degrade to the town or area the sentence names with it
             near = nearby.place.feature == "place"

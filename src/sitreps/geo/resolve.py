@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from sitreps.geo.demonyms import demonym_code
 from sitreps.geo.gazetteer import ALIAS_ALTERNATE, Candidate, Gazetteer, Place, open_gazetteer
 from sitreps.geo.normalize import name_key
-from sitreps.geo.toponyms import Toponym, find_toponyms, tokenize
+from sitreps.geo.toponyms import Toponym, find_toponyms, place_words, tokenize
 
 FEATURE_PRIOR = {"country": 20.0, "region": 12.0, "admin1": 10.0, "admin2": 5.0}
 MIN_SCORE = 6.0
@@ -52,6 +52,20 @@ class ArticleGeography:
     focus_country: str | None = None
     countries: dict[str, float] = field(default_factory=dict)  # country -> focus votes
     gazetteer: Gazetteer | None = field(default=None, repr=False, compare=False)
+    story_country: str | None = None  # where the story happens: see `story_country`
+    dateline_country: str | None = None  # the country of a dateline ("QAMISHLI, Syria —")
+
+    @property
+    def fallback_country(self) -> str | None:
+        """The country of an event whose sentence names no place of its own."""
+        return self.story_country or self.focus_country
+
+    def fallback_country_at(self, start: int, end: int) -> str | None:
+        """`fallback_country` for the sentence [start, end): the locative evidence in and
+        near it weighs more, so a story told in several countries places each part."""
+        focus = self.focus_country
+        where = _where_votes(self.text, self.mentions, self.dateline_country, (start, end), focus)
+        return _best_country(where, self.countries) or self.fallback_country
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -101,6 +115,17 @@ def contains(outer: Place, inner: Place) -> bool:
     return False
 
 
+# Cues that put a happening at a place ("in Manbij", "near Homs", "shelled Douma"): not "to",
+# "from" or "for", which name where people go or come from.
+_STORY_CUES = frozenset(
+    "in at near across inside within throughout around outside among amongst between over "
+    "entered reached captured seized besieged bombed shelled attacked".split()
+)
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+_AWAY_CUES = frozenset({"to", "from", "towards", "toward", "for", "against", "via"})
+STORY_COUNTRY_VOTE = 1.5  # "in Syria": more than one town of it
+FOCUS_SHARE = 0.25  # the focus votes (actors, demonyms included) only break near-ties
+NEARBY_CHARS = 250  # locative evidence this close to a sentence counts double for its events
 _MODIFIED_NOUN = re.compile(r"[ \t]+(?:[a-z]|[A-Z][a-z]+\b(?![,.]))")
 
 
@@ -145,7 +170,16 @@ class Geocoder:
             if m.place is not None and m.place.feature != "country"
         ]
         mentions = [self._resolve(t, toponyms, first, votes, focus, settled) for t in toponyms]
-        return ArticleGeography(text, mentions, focus, votes, self.gaz)
+        dateline = self._dateline_country(text)
+        story = story_country(text, mentions, votes, dateline)
+        return ArticleGeography(text, mentions, focus, votes, self.gaz, story, dateline)
+
+    def _dateline_country(self, text: str) -> str | None:
+        dateline = _DATELINE.match(text[:120])
+        if not dateline:
+            return None
+        places = self.gaz.lookup(dateline.group(1).strip())
+        return places[0].country if places and places[0].country else None
 
     # -- document focus ----------------------------------------------------------------------
 
@@ -171,11 +205,9 @@ class Geocoder:
             code = demonym_code(token.text) if token.text[:1].isupper() else None
             if code:
                 votes[code] += DEMONYM_VOTE
-        dateline = _DATELINE.match(text[:120])
+        dateline = self._dateline_country(text)
         if dateline:
-            places = self.gaz.lookup(dateline.group(1).strip())
-            if places and places[0].country:
-                votes[places[0].country] += 2.0
+            votes[dateline] += 2.0
         return dict(votes)
 
     # -- one mention -------------------------------------------------------------------------
@@ -315,6 +347,79 @@ class Geocoder:
         if bonus:
             reasons.append(f"near {(near + inside)[0].name} (+{bonus:.1f})")
         return bonus
+
+
+def story_country(
+    text: str, mentions: list[PlaceMention], votes: dict[str, float], dateline: str | None
+) -> str | None:
+    """The country the story happens in, from locative evidence only: countries and places
+    the text puts something in ("in Syria", "near Manbij", "the town of X") and the dateline.
+    Countries named as actors or modifiers ("US-backed forces", "clashes with US forces")
+    and demonyms say who, not where; the focus votes only break near-ties."""
+    focus = max(votes, key=votes.get) if votes else None
+    return _best_country(_where_votes(text, mentions, dateline, None, focus), votes)
+
+
+def _where_votes(
+    text: str,
+    mentions: list[PlaceMention],
+    dateline: str | None,
+    sentence: tuple[int, int] | None,
+    focus: str | None = None,
+) -> Counter[str]:
+    """Locative votes per country. A country counts after a where-cue ("in Syria"); a town
+    after an occurrence cue ("in Manbij", "the town of X"), half when it is a small town
+    outside the focus country (often a namesake resolved abroad); a province or district
+    unless it is where someone goes or comes from. With a sentence span [start, end),
+    evidence in and near the sentence weighs more, and the sentence's own towns count
+    whatever their cue ("to clear the group from Afrin")."""
+    where: Counter[str] = Counter()
+    for mention in mentions:
+        place = mention.place
+        if place is None or not place.country or mention.in_name:
+            continue
+        inside = sentence is not None and sentence[0] <= mention.start < sentence[1]
+        weight = _where_weight(text, mention, place, inside, focus)
+        if weight:
+            where[place.country] += weight * _closeness(mention.start, sentence)
+    if dateline:
+        where[dateline] += 2.0
+    return where
+
+
+def _where_weight(
+    text: str, mention: PlaceMention, place: Place, inside: bool, focus: str | None
+) -> float:
+    cue = mention.cue or ""
+    located = cue in _STORY_CUES or (cue.endswith(" of") and cue != "of")
+    if place.feature == "country":
+        # "between Sudan refugees": a country before an actor noun names who, not where
+        following = _NEXT_WORD.match(text, mention.end)
+        actor = following is not None and name_key(following.group(1)) in place_words("actor_nouns")
+        return STORY_COUNTRY_VOTE if located and not actor else 0.0
+    if place.feature in {"admin1", "admin2", "region"}:
+        return 1.0 if located or inside or cue not in _AWAY_CUES else 0.0
+    if not (located or inside):
+        return 0.0
+    small_abroad = focus is not None and place.country != focus and place.population < 100_000
+    return 0.5 if small_abroad else 1.0
+
+
+def _closeness(position: int, sentence: tuple[int, int] | None) -> float:
+    """3 inside the sentence, 2 within a few lines of it, 1 elsewhere in the story."""
+    if sentence is None:
+        return 1.0
+    start, end = sentence
+    if start <= position < end:
+        return 3.0
+    distance = start - position if position < start else position - end
+    return 2.0 if distance <= NEARBY_CHARS else 1.0
+
+
+def _best_country(where: Counter[str], votes: dict[str, float]) -> str | None:
+    if not where:
+        return None
+    return max(where, key=lambda c: where[c] + FOCUS_SHARE * votes.get(c, 0.0))
 
 
 def _other_places(

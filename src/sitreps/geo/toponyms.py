@@ -94,6 +94,14 @@ _SKIPPABLE_BEFORE = frozenset(
         "neighbouring",
         "neighboring",
         "nearby",
+        # "in north-east Syria", "in north-western Syria"
+        *(
+            f"{ns}{sep}{ew}{end}"
+            for ns in ("north", "south")
+            for sep in ("-", "")
+            for ew in ("east", "west")
+            for end in ("", "ern")
+        ),
     }
 )
 _TITLES = frozenset(
@@ -220,6 +228,8 @@ _ORGANISATION_OF = re.compile(
     r"Command|Authority|Federation|Association|Court|Church|Chamber|Museum|School)"
     r" of (?:the )?([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*(?:(?: and|,) (?:the )?[A-Z][\w’'-]+)*)"
 )
+# "US-backed", "Kurdish-led", "Iranian-made": a compound adjective, never part of a person's name
+_ADJECTIVAL_COMPOUND = re.compile(r"-[a-z]{3,}$")
 _APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b")
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“”]\s*$|^\s*$")
 
@@ -320,7 +330,8 @@ class _Scanner:
 
     def _plain_name(self, key: str, word: str) -> bool:
         return (
-            key not in self.gaz.stopwords
+            not _ADJECTIVAL_COMPOUND.search(word)
+            and key not in self.gaz.stopwords
             and key not in _FUNCTION_WORDS
             and key not in self.lower_words
             and key not in _ADMIN_SUFFIXES
@@ -422,6 +433,7 @@ class _Scanner:
         key = name_key(word)
         return (
             word[:1].isupper()
+            and not _ADJECTIVAL_COMPOUND.search(word)
             and key not in self.gaz.stopwords
             and key not in _FUNCTION_WORDS
             and key not in self.lower_words

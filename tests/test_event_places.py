@@ -1,0 +1,121 @@
+"""Where an event happened when its sentence names no town: the story's country, a town that
+names a facility, a place told by a neighbouring sentence (real pipeline, invented texts)."""
+
+from __future__ import annotations
+
+
+def _code(pipeline, text, ref_date="2019-03-30"):
+    return pipeline.process_text(text, doc_id="t", ref_date=ref_date)
+
+
+def _told_by(events, words):
+    found = [e for e in events if words in e.evidence[0].text]
+    assert found, [e.evidence[0].text for e in events]
+    return found[0]
+
+
+def test_ied_metres_from_a_us_backed_council_is_near_its_town_not_in_the_us(pipeline):
+    events = _code(
+        pipeline,
+        "A coalition soldier serving with US troops was killed in Syria on Thursday, the US "
+        "defence department said. US officials said the US would keep its forces there. "
+        "The IED blast went off just metres from the US-backed Tabqa military council "
+        "headquarters.",
+    )
+    blast = _told_by(events, "IED blast")
+    assert blast.location.country == "SY"
+    assert blast.location.name == "Al-Tabqa"
+    assert blast.location.precision == "near"
+    assert all(e.location.country == "SY" for e in events)
+
+
+def test_a_facility_the_blast_was_close_to_beats_the_country_of_its_sentence(pipeline):
+    events = _code(
+        pipeline,
+        "The bomb went off a few metres from the Tabqa military council headquarters in "
+        "northern Syria on Monday, killing two guards.",
+    )
+    assert events
+    assert (events[0].location.name, events[0].location.precision) == ("Al-Tabqa", "near")
+
+
+def test_clashes_with_us_and_us_backed_forces_stay_in_the_story_country(pipeline):
+    events = _code(
+        pipeline,
+        "Foreign powers are drawn ever deeper into the war in Syria. The US says the US "
+        "mission is not over, and US diplomats told US senators that the US would not "
+        "leave soon. Dozens of Russian contractors were killed last week in clashes with US "
+        "and US-backed forces, US officials said.",
+    )
+    clash = _told_by(events, "clashes with US")
+    assert clash.location.country == "SY"
+    assert clash.location.precision == "country"
+
+
+def test_dateline_tells_the_story_country_of_a_placeless_event(pipeline):
+    events = _code(
+        pipeline,
+        "QAMISHLI, Syria — A roadside bomb killed two fighters of a US-backed militia on "
+        "Sunday, US officials and a US-funded monitor said.",
+    )
+    assert events
+    assert events[0].location.country == "SY"
+
+
+_DEATH = (
+    "A British soldier fighting against Islamic State has died in an explosion in Syria, the "
+    "defence ministry said. He was named on Friday as a sergeant of the Parachute Regiment. "
+)
+
+
+def test_country_level_death_takes_the_town_of_the_blast_told_after_it(pipeline):
+    events = _code(
+        pipeline,
+        _DEATH + "Two others were wounded in the roadside bomb blast in Tabqa, officials said.",
+    )
+    death = _told_by(events, "British soldier")
+    assert death.location.name == "Al-Tabqa"
+    assert death.location.country == "SY"
+    assert any("blast in Tabqa" in e.text for e in death.evidence)
+
+
+def test_another_happening_next_door_does_not_lend_its_town(pipeline):
+    events = _code(
+        pipeline,
+        "A British soldier fighting against Islamic State has died in an explosion in Syria, "
+        "the defence ministry said. Separately, an airstrike hit a market near Raqqa on "
+        "Friday, killing four people.",
+    )
+    death = _told_by(events, "British soldier")
+    assert (death.location.name, death.location.precision) == ("Syria", "country")
+
+
+def test_two_towns_told_next_door_leave_the_event_at_country_level(pipeline):
+    events = _code(
+        pipeline,
+        _DEATH + "Six others were wounded when the roadside bombs hit "
+        "Raqqa and Tabqa, officials said.",
+    )
+    death = _told_by(events, "British soldier")
+    assert (death.location.name, death.location.precision) == ("Syria", "country")
+
+
+def test_a_town_in_another_country_is_not_carried(pipeline):
+    lead = _DEATH.split(" He was named")[0] + " "
+    for text in (
+        _DEATH + "Six others were wounded in the roadside bomb blast in Mosul, officials said.",
+        lead + "The roadside bomb blast in Mosul wounded six others, officials said.",
+    ):
+        death = _told_by(_code(pipeline, text), "British soldier")
+        assert (death.location.name, death.location.precision) == ("Syria", "country")
+
+
+def test_compass_adjective_keeps_the_locative_cue_of_a_country(pipeline):
+    events = _code(
+        pipeline,
+        "US officials said US aircraft would stay in the region, the US defence department "
+        "said. Fighters loyal to the US-led coalition clashed with jihadists in north-east "
+        "Syria on Sunday, US officials said.",
+    )
+    clash = _told_by(events, "clashed with jihadists")
+    assert (clash.location.name, clash.location.precision) == ("Syria", "country")
