@@ -119,3 +119,14 @@ def test_compass_adjective_keeps_the_locative_cue_of_a_country(pipeline):
     )
     clash = _told_by(events, "clashed with jihadists")
     assert (clash.location.name, clash.location.precision) == ("Syria", "country")
+
+
+def test_a_capital_that_speaks_for_its_government_is_not_where_it_happened(pipeline):
+    events = _code(
+        pipeline,
+        "An Isis recruiter from Kent is believed to have died in a drone strike in Raqqa. "
+        "Washington and London are confident, though not certain, that she was killed.",
+    )
+    assert {e.location.name for e in events} == {"Ar Raqqah"}
+    stated = _code(pipeline, "Kabul said the Taliban attacked a checkpoint on Monday.")
+    assert [e.location.country for e in stated] == ["AF"]

@@ -7,7 +7,12 @@ from dataclasses import replace
 
 from sitreps.geo.gazetteer import Place, open_gazetteer
 from sitreps.geo.normalize import name_key
-from sitreps.geo.resolve import ArticleGeography, PlaceMention, contains
+from sitreps.geo.resolve import (
+    ArticleGeography,
+    PlaceMention,
+    contains,
+    speaks_for_its_government,
+)
 from sitreps.geo.toponyms import place_words
 from sitreps.records import Location
 
@@ -167,6 +172,7 @@ def event_place_mentions(
         and m.end <= end
         and not _BASED.match(geo.text[m.end : m.end + 12])
         and not _country_as_actor(geo.text, m)
+        and not speaks_for_its_government(geo.text, m)
         and not m.in_name
     ]
     inside = _without_possessors(geo.text, inside)

@@ -387,9 +387,26 @@ def _where_votes(
     return where
 
 
+_SPEAKER_TAIL = re.compile(
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'-]+)*\s+(?:(?:has|have|had|is|are|was|were|also)\s+)*"
+    r"([a-z]+)\b"
+)
+
+
+def speaks_for_its_government(text: str, mention: PlaceMention) -> bool:
+    """ "Washington and London are confident that…", "Moscow has acknowledged…": a place named
+    with no locative cue and followed by a statement verb speaks for its government."""
+    if mention.cue is not None:
+        return False
+    tail = _SPEAKER_TAIL.match(text, mention.end)
+    return tail is not None and name_key(tail.group(1)) in place_words("statement_verbs")
+
+
 def _where_weight(
     text: str, mention: PlaceMention, place: Place, inside: bool, focus: str | None
 ) -> float:
+    if speaks_for_its_government(text, mention):
+        return 0.0  # "Washington and London are confident…": who speaks, not where
     cue = mention.cue or ""
     located = cue in _STORY_CUES or (cue.endswith(" of") and cue != "of")
     if place.feature == "country":
