@@ -195,7 +195,11 @@ def _match_score(key: EventKey, event: Event) -> int:
 
 
 def score_pairs(pairs: Sequence[LabelledPair], events: Sequence[StoredEvent]) -> dict:
-    """Pairwise precision and recall of 'same incident', overall and per split."""
+    """Pairwise precision and recall of 'same incident', overall and per split.
+
+    A pair whose sentence no longer gives an event (unmatched) is scored as not linked: the
+    pipeline has nothing there to link, so a `same` pair it lost counts against recall and
+    dropping events cannot raise it."""
     grouped = _by_doc(events, {key.doc for p in pairs for key in (p.a, p.b)})
     outcomes, unmatched = [], []
     for pair in pairs:
@@ -204,12 +208,13 @@ def score_pairs(pairs: Sequence[LabelledPair], events: Sequence[StoredEvent]) ->
         if a is None or b is None:
             sides = [side for side, found in (("a", a), ("b", b)) if found is None]
             unmatched.append({"pair_id": pair.pair_id, "split": pair.split, "sides": sides})
+            outcomes.append((pair, False))
             continue
         predicted = a.id == b.id or a.incident == b.incident
         outcomes.append((pair, predicted))
     scores = {
         "pairs": len(pairs),
-        "matched": len(outcomes),
+        "matched": len(outcomes) - len(unmatched),
         "unmatched": unmatched,
         "all": _counts(outcomes),
         **{split: _counts([o for o in outcomes if o[0].split == split]) for split in SPLITS},
