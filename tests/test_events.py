@@ -338,3 +338,20 @@ def test_a_trigger_inside_an_organisations_name_is_no_event(pipeline):
     assert _code(pipeline, named) == []
     used = "Inspectors said chemical weapons were used in Homs on Saturday."
     assert [e.sub_event_type for e in _code(pipeline, used)] == ["Chemical weapon"]
+
+
+def test_the_happening_an_act_answers_is_its_motive_not_its_event(pipeline):
+    salvo = _code(
+        pipeline,
+        "Warships fired a salvo of 40 missiles at an airbase near Homs on Saturday, to punish "
+        "a chemical attack on Douma.",
+    )
+    assert [(e.sub_event_type, e.location.name) for e in salvo] == [
+        ("Shelling/artillery/missile attack", "Homs")
+    ]
+    reprisal = _code(
+        pipeline,
+        "Rebels shelled army posts on Monday in retaliation for airstrikes on Maarat al-Numan.",
+    )
+    assert [e.sub_event_type for e in reprisal] == ["Shelling/artillery/missile attack"]
+    assert reprisal[0].location is None  # the shelled posts are not placed; Maarat was bombed

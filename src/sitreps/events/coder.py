@@ -231,6 +231,7 @@ def _code_sentence(
     triggers = [t for t in codebook.triggers_in(text) if not _inside_a_name(text, t)]
     if not triggers or _mentioned_in_passing(sentence, triggers):
         return []
+    triggers = _drop_motive_triggers(text, triggers)
     triggers = _drop_grievance_triggers(text, _drop_passing_triggers(sentence, triggers))
     triggers = without_governed(codebook, triggers)
     if _WAR_STATISTIC.search(text) and all(t.sub_type.needs_victims for t in triggers):
@@ -397,6 +398,36 @@ def _inside_a_name(text: str, trigger: TriggerMatch) -> bool:
         return False
     lowercase_words = sum(w[:1].islower() for w in text.split() if len(w) > 3)
     return lowercase_words >= 2 and bool(_NAME_BEFORE.search(text[: trigger.start]))
+
+
+# What an act answers: "strikes to punish a chemical attack", "in retaliation for the bombing".
+_MOTIVE = re.compile(
+    r"\b(?:to (?:punish|avenge|retaliate for|deter|prevent|stop|halt|end)|in (?:retaliation|"
+    r"response|revenge|reprisal) for|as (?:punishment|retaliation|revenge) for|"
+    r"in response to|in revenge for)\s+(?:\S+\s+){0,4}$",
+    re.IGNORECASE,
+)
+
+
+def _drop_motive_triggers(text: str, triggers: list[TriggerMatch]) -> list[TriggerMatch]:
+    """The happening an act answers is its motive, not the sentence's event: "missiles fired
+    to punish a chemical attack" is a missile strike. Kept when it is the only trigger."""
+    kept = [t for t in triggers if not _MOTIVE.search(text[: t.start])]
+    return kept or triggers
+
+
+_MOTIVE_CLAUSE = re.compile(
+    r",?\s*\b(?:to (?:punish|avenge|retaliate for)|in (?:retaliation|revenge|reprisal) for|"
+    r"as (?:punishment|retaliation|revenge) for|in response to)\b",
+    re.IGNORECASE,
+)
+
+
+def _motive_start(text: str, trigger: TriggerMatch) -> int:
+    """Where a motive clause after the trigger begins (the sentence's end when none): its
+    places are where the answered happening was ("in retaliation for the attack on X")."""
+    motive = _MOTIVE_CLAUSE.search(text, trigger.end)
+    return motive.start() if motive else len(text)
 
 
 def _framed(text: str, trigger: TriggerMatch) -> bool:
@@ -1000,9 +1031,10 @@ def _locations(
     ctx: ArticleContext, sentence: SentenceContext, trigger: TriggerMatch
 ) -> list[tuple[Location, Evidence | None]]:
     anchor = sentence.start + trigger.start
+    end = sentence.start + _motive_start(sentence.text, trigger)
     places = [
         p
-        for p in event_locations(ctx.geo, sentence.start, sentence.end, anchor)
+        for p in event_locations(ctx.geo, sentence.start, end, anchor)
         if not _names_an_actor(p, sentence)
     ]
     precise = [p for p in places if p.precision != "country"]
