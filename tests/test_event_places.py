@@ -130,3 +130,15 @@ def test_a_capital_that_speaks_for_its_government_is_not_where_it_happened(pipel
     assert {e.location.name for e in events} == {"Ar Raqqah"}
     stated = _code(pipeline, "Kabul said the Taliban attacked a checkpoint on Monday.")
     assert [e.location.country for e in stated] == ["AF"]
+
+
+def test_a_town_a_country_holds_is_where_it_happened_not_the_country(pipeline):
+    fell = _code(
+        pipeline, "Raqqa, a city on the Euphrates in northern Syria, fell to the SDF last week."
+    )
+    assert [(e.sub_event_type, e.location.name) for e in fell] == [
+        ("Non-state actor overtakes territory", "Ar Raqqah")
+    ]
+    # the residents of a town are who speaks, not where the strikes were
+    told = _code(pipeline, "Mosul residents said airstrikes in Iraq killed ten people.")
+    assert [e.location.precision for e in told] == ["country"]

@@ -192,8 +192,43 @@ def event_place_mentions(
     occurrence = [g for g in occurrence if any(m.place or m.cue for m in g)]
     if not occurrence:
         return []
+    occurrence = _towns_the_areas_hold(geo.text, groups, occurrence) or occurrence
     occurrence = _most_specific(occurrence)
     return min(occurrence, key=lambda g: _distance(g, anchor))
+
+
+def _towns_the_areas_hold(
+    text: str, groups: list[list[PlaceMention]], occurrence: list[list[PlaceMention]]
+) -> list[list[PlaceMention]]:
+    """ "Raqqa, capital of the caliphate in eastern Syria, fell": when the text puts the event
+    only in countries or regions, a town of the sentence that one of them holds, named with no
+    cue and qualifying no noun (the subject, an appositive's head), is where it happened."""
+    areas = [m.place for g in occurrence for m in g]
+    if not all(p is not None and p.feature in _AREA_FEATURES for p in areas):
+        return []
+    return [
+        g
+        for g in groups
+        if g not in occurrence
+        and _cue(g) is None
+        and not _modifier(text, g[-1])
+        and not _before_actor_noun(text, g[-1])
+        and all(
+            m.place is not None
+            and m.place.feature not in _AREA_FEATURES
+            and any(contains(area, m.place) for area in areas)
+            for m in g
+        )
+    ]
+
+
+_AREA_FEATURES = {"country", "admin1", "region"}
+
+
+def _before_actor_noun(text: str, mention: PlaceMention) -> bool:
+    """ "Mosul residents", "Kabul police": the name says whose, not where."""
+    following = _NEXT_WORD.match(text, mention.end)
+    return following is not None and name_key(following.group(1)) in place_words("actor_nouns")
 
 
 def _country_as_actor(text: str, mention: PlaceMention) -> bool:
