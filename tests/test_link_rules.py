@@ -147,3 +147,17 @@ def test_one_casualty_named_where_both_reports_tell_the_death(tmp_path):
               text="His friend said Marsh had spent a year on the Raqqa front."),
     ]  # fmt: skip
     assert _in_every_order(tmp_path, reports) == {"s1": "s1", "s2": "s1", "s3": "s3"}
+
+
+def test_a_report_dated_to_its_month_follows_a_later_one_told_without_a_date(tmp_path):
+    """ "The poisoning in Douma in March", told in an April article that gives no date of its
+    own, is the happening an April report dated by its story refers back to; a report dated
+    before that month, or one dated by its own words, is not."""
+    chemical = ("Explosions/Remote violence", "Chemical weapon")
+    month = _told(1, "2018-03-01", (), kind=chemical, precision="month", dated_by_text=True)
+    told_later = _told(2, "2018-04-20", (REGIME,), kind=chemical)
+    assert _in_every_order(tmp_path / "later", [month, told_later]) == {"s1": "s2", "s2": "s2"}
+    dated_later = _told(3, "2018-04-20", (REGIME,), kind=chemical, dated_by_text=True)
+    before = _told(4, "2018-02-10", (REGIME,), kind=chemical)
+    apart = _in_every_order(tmp_path / "apart", [month, dated_later, before])
+    assert apart == {"s1": "s1", "s3": "s3", "s4": "s4"}

@@ -431,8 +431,9 @@ def search_window(event: Event) -> SearchWindow | None:
     def days(low: int, high: int) -> tuple[str, str]:
         return (first - timedelta(days=low)).isoformat(), (last + timedelta(days=high)).isoformat()
 
+    later = follow_up_days(after_vague=True) if vague_date else slack
     try:
-        exact = days(slack + _SPAN_DAYS["week"], slack)
+        exact = days(slack + _SPAN_DAYS["week"], max(slack, later))
         wide = days(slack + _SPAN_DAYS["year"], slack)
     except OverflowError:
         return None  # an absurd date (year 1 or 9999) links to nothing
@@ -700,7 +701,21 @@ def _slack_days(a: Event, b: Event) -> int:
         return 1
     if _dated_by_its_words(a) and _dated_by_its_words(b):
         return 1
+    if _told_after_its_period(a, b) or _told_after_its_period(b, a):
+        return follow_up_days(after_vague=True)  # "the attack in March", told in April
     return follow_up_days()
+
+
+def _told_after_its_period(vague: Event, later: Event) -> bool:
+    """`vague` is dated only to its month or year and `later`, dated by its story, was told
+    after that period began."""
+    if vague.date_precision not in ("month", "year") or _dated_by_its_words(later):
+        return False
+    try:
+        first, _ = _period(date.fromisoformat((vague.date or "")[:10]), vague.date_precision)
+    except ValueError:
+        return False  # an absurd date links to nothing
+    return (later.date or "")[:10] >= first.isoformat()
 
 
 def _dated_by_its_words(event: Event) -> bool:
@@ -710,10 +725,12 @@ def _dated_by_its_words(event: Event) -> bool:
     return bool(event.evidence) and "date" in event.evidence[0].supports
 
 
-@lru_cache(maxsize=1)
-def follow_up_days() -> int:
-    """How many days a follow-up report may date a happening after it (data/linking.yaml)."""
-    return int(_linking_data()["follow_up"]["max_days"])
+@lru_cache(maxsize=2)
+def follow_up_days(after_vague: bool = False) -> int:
+    """How many days a follow-up report may date a happening after it (data/linking.yaml);
+    `after_vague`: after a report dated only to its month or year."""
+    rules = _linking_data()["follow_up"]
+    return int(rules["after_vague_days"] if after_vague else rules["max_days"])
 
 
 def _specific_enough(a: Event, b: Event) -> bool:
