@@ -142,3 +142,19 @@ def test_a_town_a_country_holds_is_where_it_happened_not_the_country(pipeline):
     # the residents of a town are who speaks, not where the strikes were
     told = _code(pipeline, "Mosul residents said airstrikes in Iraq killed ten people.")
     assert [e.location.precision for e in told] == ["country"]
+
+
+def test_the_city_is_the_town_named_just_before(pipeline):
+    events = _code(
+        pipeline,
+        "Kurdish fighters have encircled Raqqa in northern Syria. Clashes went on all week. "
+        "The SDF said on Friday they had captured the city's stadium from Isis in Syria.",
+    )
+    assert [e.location.name for e in events if "stadium" in e.evidence[0].text] == ["Ar Raqqah"]
+    # two towns named just before: which one "the city" is remains unsaid
+    unclear = _code(
+        pipeline,
+        "Aid convoys reached Homs and Hama on Monday. "
+        "Gunmen attacked a bakery in the city on Tuesday, killing four people in Syria.",
+    )
+    assert [e.location.precision for e in unclear] == ["country"]

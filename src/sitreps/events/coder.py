@@ -46,7 +46,7 @@ from sitreps.events.strategic import (
 )
 from sitreps.events.tolls import follow_up_toll, may_state_toll
 from sitreps.geo import ArticleGeography, country_location, event_locations
-from sitreps.geo.location import event_place_mentions
+from sitreps.geo.location import event_place_mentions, town_referred_to
 from sitreps.records import (
     Actor,
     ActorKind,
@@ -1066,6 +1066,7 @@ def _carry_places(ctx: ArticleContext, events: list[Event], codebook: Codebook) 
         sub_type = codebook.sub_type(event.sub_event_type)
         own = [t for t in codebook.triggers_in(sentence.text) if t.sub_type.name == sub_type.name]
         told = _place_told_nearby(ctx, sentence, own, sub_type, codebook, event.location.country)
+        told = told or _town_referred_to(ctx, sentence, event.location.country)
         if told is None:
             carried.append(event)
             continue
@@ -1074,6 +1075,30 @@ def _carry_places(ctx: ArticleContext, events: list[Event], codebook: Codebook) 
             event.model_copy(update={"location": place, "evidence": [*event.evidence, evidence]})
         )
     return carried
+
+
+# "the city's stadium", "the town", "inside the city": a town named before, not named again.
+_THE_TOWN = re.compile(r"\bthe (?:city|town)(?:['’]s)?\b(?! of\b| and\b)", re.IGNORECASE)
+_TOWN_WINDOW = 5  # sentences before the event that "the city" may refer back to
+
+
+def _town_referred_to(
+    ctx: ArticleContext, sentence: SentenceContext, country: str | None
+) -> tuple[Location, Evidence] | None:
+    """A country-level event told of "the city" or "the town" happened in the town the
+    article named last, within a few sentences before, in the event's country."""
+    if not _THE_TOWN.search(sentence.text):
+        return None
+    first = ctx.sentences[max(0, sentence.index - _TOWN_WINDOW)][0]
+    found = town_referred_to(ctx.geo, first, sentence.start, country)
+    if found is None:
+        return None
+    mention, place = found
+    start, end = next((a, b) for a, b in ctx.sentences if a <= mention.start < b)
+    evidence = Evidence(
+        text=ctx.article.text[start:end], start=start, end=end, supports=["location"]
+    )
+    return place, evidence
 
 
 # Sentences around a country-level event that may tell where it happened: the next one, the

@@ -322,3 +322,38 @@ def _to_locations(
             seen.add(key)
             locations.append(location)
     return locations
+
+
+def town_referred_to(
+    geo: ArticleGeography, start: int, end: int, country: str | None
+) -> tuple[PlaceMention, Location] | None:
+    """The town "the city" or "the town" refers back to in [start, end): the last town of
+    `country` named there as a place (not inside a name, not "Mosul residents"), provided no
+    other town was named just before it; None when there is none or it is unclear."""
+    towns = [
+        m
+        for m in geo.mentions
+        if start <= m.start
+        and m.end <= end
+        and m.place is not None
+        and m.place.feature == "place"
+        and m.place.country == country
+        and not m.in_name
+        and not _BASED.match(geo.text[m.end : m.end + 12])
+        and not _before_actor_noun(geo.text, m)
+        and not speaks_for_its_government(geo.text, m)
+    ]
+    if not towns:
+        return None
+    last = towns[-1]
+    rivals = {
+        m.place.geonameid
+        for m in towns
+        if m.place is not None and last.start - m.start <= _RIVAL_CHARS
+    }
+    if len(rivals) > 1:
+        return None
+    return last, _location(last, last.place, geo.text)
+
+
+_RIVAL_CHARS = 200  # another town named this close before the last one makes it unclear
