@@ -120,3 +120,15 @@ def test_the_subject_of_a_passive_clause_before_the_trigger_is_not_its_agent(pip
 )
 def test_mines_and_communities(pipeline, text, actor1):
     assert [a1 for a1, _ in _actors(pipeline, text)] == [actor1]
+
+
+def test_a_town_that_fell_to_a_group_was_taken_by_it(pipeline):
+    events = pipeline.process_text(
+        "Raqqa, long the stronghold of Islamic State in northern Syria, fell to the SDF "
+        "on Tuesday.",
+        doc_id="t",
+        ref_date="2017-10-20",
+    )
+    assert [(e.actor1.name, e.actor2.name) for e in events] == [
+        ("SDF: Syrian Democratic Forces", "Islamic State")
+    ]

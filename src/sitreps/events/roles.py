@@ -35,6 +35,9 @@ def find_roles(
     )
     if sides is not None:
         return sides
+    taken = _taken_by(sentence.text, trigger, actors)
+    if taken is not None:
+        return taken
     agent = _planter(sentence.text, actors) or _agent_from_parse(sentence, trigger, actors)
     acting_subject = agent is not None
     agent = agent or _agent_by_position(sentence.text, trigger, actors)
@@ -53,6 +56,21 @@ def find_roles(
     if agent is not None and agent.role_hint == "victim" and target is None and not acting:
         agent, target = None, agent
     return agent, target
+
+
+_FELL_TO = re.compile(r"fell (?:to|into the hands of)\b", re.IGNORECASE)
+
+
+def _taken_by(
+    text: str, trigger: TriggerMatch, actors: list[ActorMention]
+) -> tuple[ActorMention | None, ActorMention | None] | None:
+    """ "Raqqa, capital of Islamic State's caliphate, fell to Kurdish forces": the place is
+    the subject; who took it follows "to", and an actor named before held it."""
+    if not _FELL_TO.match(trigger.text):
+        return None
+    after = [a for a in actors if a.start >= trigger.end and a.section != "country"]
+    before = [a for a in actors if a.end <= trigger.start and a.section != "country"]
+    return (after[0] if after else None), (before[-1] if before else None)
 
 
 _TOLL_WORD = re.compile(
