@@ -93,9 +93,7 @@ _VIOLENT = {"Battles", "Violence against civilians", "Explosions/Remote violence
 
 def _no_new_place(event: Event) -> bool:
     """An event with a toll whose sentence names no place finer than a country."""
-    return accepts_toll(event) and (
-        event.location is None or event.location.precision == "country"
-    )
+    return accepts_toll(event) and (event.location is None or event.location.precision == "country")
 
 
 def _toll_only(event: Event) -> bool:
