@@ -56,8 +56,9 @@ def _inside(trigger: TriggerMatch, spans: list[tuple[int, int]]) -> bool:
 
 
 # a cue of time or habit speaks for its own clause ("they carried out the airstrikes - a ban
-# that has been breached only a handful of times": the airstrikes are one happening)
-_CLAUSE_BREAK = re.compile(r"[;:–—()]|\s-\s")
+# that has been breached only a handful of times": the airstrikes are one happening; "200
+# civilians killed in airstrikes over two days, …, in the seven-year war": the war is another's)
+_CLAUSE_BREAK = re.compile(r"[,;:–—()]|\s-\s")
 
 
 def _with_nouns(patterns: list[str] | None, nouns: str) -> list[str]:
