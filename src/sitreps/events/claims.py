@@ -22,7 +22,7 @@ _HYPOTHETICAL = re.compile(
     # the month next to its day or year ("on 7 May", "May 2019") is no modal
     r"\b(?:if|unless|would|could|might|(?<!\d\s)may(?!\s+\d)|whether|unclear|possible|possibly|risk of|"
     r"threaten(?:s|ed)? to|vow(?:s|ed)? to|warn(?:s|ed)? of|fear(?:s|ed)?|going to|"
-    r"intend(?:s|ed)? to|in case|pending|impending|looming|imminent|potential|must|should|"
+    r"intend(?:s|ed)? to|inten(?:t|tion) to|hop(?:e|es|ed|ing) (?:that )?|in case|pending|impending|looming|imminent|potential|must|should|"
     r"needs? to|ha(?:s|ve) to|demand(?:s|ed)? (?:an? )?(?:end|halt|stop))\b",
     re.IGNORECASE,
 )
@@ -180,6 +180,21 @@ def modality_of(text: str, trigger: TriggerMatch) -> Modality:
     if _CLAIMED.search(text):
         return Modality.CLAIMED
     return Modality.ASSERTED
+
+
+_CONDITION_MARKS = {"whether", "if", "unless"}
+
+
+def under_condition(sentence: SentenceContext, trigger: TriggerMatch) -> bool:
+    """Is the trigger inside a clause opened by "whether" or "if", however far from it
+    ("will determine whether it has built up an army, or to fight against the regime")?
+    The clause before the trigger stops at a comma; the parse does not."""
+    token = trigger_token(sentence, trigger.start)
+    while token is not None:
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in token.children):
+            return True
+        token = token.head if token.head.i != token.i else None
+    return False
 
 
 def _clause_before(text: str, position: int) -> str:

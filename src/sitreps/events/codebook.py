@@ -130,6 +130,8 @@ class Codebook:
         self.version = data.get("version")
         # guards of the Strategic developments (see sitreps.events.strategic)
         self.strategic: dict = data.get("strategic") or {}
+        # campaigns told as background (see sitreps.events.campaigns)
+        self.campaigns: dict = data.get("campaigns") or {}
         # other senses of trigger words: the codebook's own section, else data/senses.yaml
         self.senses = SenseGuard(data["senses"] if "senses" in data else _packaged_senses())
         self.sub_types: list[SubEventType] = []

@@ -15,6 +15,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from sitreps.actors import ActorMention, country_name, country_of_actors, find_actors
+from sitreps.events.campaigns import campaign_background
 from sitreps.events.claims import (
     ANAPHORA,
     UNVERIFIED,
@@ -26,6 +27,7 @@ from sitreps.events.claims import (
     modality_of,
     names_the_perpetrator,
     perpetrated_by,
+    under_condition,
 )
 from sitreps.events.codebook import Codebook, SubEventType, TriggerMatch, load_codebook
 from sitreps.events.context import (
@@ -234,12 +236,18 @@ def _code_sentence(
     triggers = _drop_motive_triggers(text, triggers)
     triggers = _drop_grievance_triggers(text, _drop_passing_triggers(sentence, triggers))
     triggers = without_governed(codebook, triggers)
+    background = campaign_background(codebook, text, triggers)
+    campaign_only = bool(background) and len(background) == len(triggers)
+    if background and not campaign_only:  # the campaign is the setting of another event
+        triggers = [t for t in triggers if t not in background]
     if _WAR_STATISTIC.search(text) and all(t.sub_type.needs_victims for t in triggers):
         return []
     trigger = _main_trigger(triggers)
     if _framed(text, trigger):
         return []
     modality = modality_of(text, trigger)
+    if modality == Modality.ASSERTED and under_condition(sentence, trigger):
+        modality = Modality.HYPOTHETICAL
     if is_strategic(trigger):  # done, not talked about; history is not coded
         modality = strategic_modality(codebook, text, trigger, modality)
         if modality is None:
@@ -274,6 +282,8 @@ def _code_sentence(
     event_date = resolve_event_date(text, ctx.reference, anchor=trigger.start)
     if _background(event_date, ctx.reference):
         return []  # "killed in an airstrike three years ago": not this story's event
+    if campaign_only and not _anchored_in_time(event_date, fatalities):
+        return []  # "waging a battle against the militias": the campaign, not a happening
     evidence = [
         Evidence(
             text=text,
@@ -332,6 +342,13 @@ def _background(event_date: ResolvedDate | None, reference: ResolvedDate | None)
     if event_date is None or reference is None or event_date.evidence == STORY_DATE:
         return False
     return (reference.date - window_end(event_date)).days > BACKGROUND_DAYS
+
+
+def _anchored_in_time(event_date: ResolvedDate | None, fatalities: int | None) -> bool:
+    """A date in the sentence or a toll ties a campaign word to one happening ("the
+    offensive killed 20 people", "the siege ended yesterday")."""
+    dated = event_date is not None and event_date.evidence != "the story's date"
+    return dated or bool(fatalities)
 
 
 def _in_quotation(text: str, position: int) -> bool:
