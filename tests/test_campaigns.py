@@ -105,3 +105,13 @@ def test_whether_governs_a_trigger_beyond_the_comma(pipeline):
     finally:
         pipeline.include_unreal = False
     assert [e.modality.value for e in unreal] == ["hypothetical"]
+
+
+def test_hours_of_fighting_are_one_fight_not_a_campaign(pipeline):
+    events = pipeline.process_text(
+        "Soldiers seized rifles and motorbikes after several hours of fighting with gunmen near "
+        "Kaya on Monday.",
+        doc_id="t",
+        ref_date="2021-08-05",
+    )
+    assert [e.sub_event_type for e in events] == ["Armed clash"]
