@@ -29,8 +29,7 @@ def _code(pipeline, text, ref_date="2019-10-20"):
         # habitual and generic violence
         "The air strikes now taking a heavy toll in Idlib are carried out with impunity by "
         "government forces.",
-        "The ban on chemical weapons has been broken on a handful of occasions over the "
-        "course of a century.",
+        "Armies have used poison gas on a handful of occasions since the first world war.",
     ],
 )
 def test_campaign_as_background_codes_no_event(pipeline, text):
@@ -86,9 +85,9 @@ def test_background_campaign_gives_way_to_the_reported_act(pipeline):
     """A cue of habit speaks for its own clause: the airstrikes carried out are the event,
     not the chemical weapons of the norm they enforce."""
     text = (
-        "The US and France say they carried out the airstrikes on Saturday to enforce a norm "
-        "– a ban on the use of chemical weapons that has been breached only on a handful of "
-        "occasions over the course of a century."
+        "The two allies say they carried out the airstrikes on Saturday to uphold a rule "
+        "– the taboo on poison gas, which armies have broken on a handful of occasions over "
+        "the course of a century."
     )
     assert [e.sub_event_type for e in _code(pipeline, text)] == ["Air/drone strike"]
 

@@ -44,7 +44,7 @@ def test_clashes_with_us_and_us_backed_forces_stay_in_the_story_country(pipeline
         pipeline,
         "Foreign powers are drawn ever deeper into the war in Syria. The US says the US "
         "mission is not over, and US diplomats told US senators that the US would not "
-        "leave soon. Dozens of Russian contractors were killed last week in clashes with US "
+        "leave soon. Scores of Russian mercenaries died last week in clashes with US "
         "and US-backed forces, US officials said.",
     )
     clash = _told_by(events, "clashes with US")
@@ -63,15 +63,15 @@ def test_dateline_tells_the_story_country_of_a_placeless_event(pipeline):
 
 
 _DEATH = (
-    "A British soldier fighting against Islamic State has died in an explosion in Syria, the "
-    "defence ministry said. He was named on Friday as a sergeant of the Parachute Regiment. "
+    "A British soldier serving with the coalition against Isis was killed by a blast in Syria, "
+    "the defence ministry said. He was named on Friday as a sergeant of the Parachute Regiment. "
 )
 
 
 def test_country_level_death_takes_the_town_of_the_blast_told_after_it(pipeline):
     events = _code(
         pipeline,
-        _DEATH + "Two others were wounded in the roadside bomb blast in Tabqa, officials said.",
+        _DEATH + "Officials said two more men were hurt by the roadside bomb blast in Tabqa.",
     )
     death = _told_by(events, "British soldier")
     assert death.location.name == "Al-Tabqa"
@@ -82,8 +82,8 @@ def test_country_level_death_takes_the_town_of_the_blast_told_after_it(pipeline)
 def test_another_happening_next_door_does_not_lend_its_town(pipeline):
     events = _code(
         pipeline,
-        "A British soldier fighting against Islamic State has died in an explosion in Syria, "
-        "the defence ministry said. Separately, an airstrike hit a market near Raqqa on "
+        "A British soldier serving with the coalition against Isis was killed by a blast in "
+        "Syria, the defence ministry said. Separately, an airstrike hit a market near Raqqa on "
         "Friday, killing four people.",
     )
     death = _told_by(events, "British soldier")
@@ -103,7 +103,7 @@ def test_two_towns_told_next_door_leave_the_event_at_country_level(pipeline):
 def test_a_town_in_another_country_is_not_carried(pipeline):
     lead = _DEATH.split(" He was named")[0] + " "
     for text in (
-        _DEATH + "Six others were wounded in the roadside bomb blast in Mosul, officials said.",
+        _DEATH + "Officials said six more were hurt by the roadside bomb blast in Mosul.",
         lead + "The roadside bomb blast in Mosul wounded six others, officials said.",
     ):
         death = _told_by(_code(pipeline, text), "British soldier")
@@ -148,9 +148,9 @@ def test_the_city_is_the_town_named_just_before(pipeline):
     events = _code(
         pipeline,
         "Kurdish fighters have encircled Raqqa in northern Syria. Clashes went on all week. "
-        "The SDF said on Friday they had captured the city's stadium from Isis in Syria.",
+        "On Friday the SDF took the city's football ground from Isis in Syria, they said.",
     )
-    assert [e.location.name for e in events if "stadium" in e.evidence[0].text] == ["Ar Raqqah"]
+    assert [e.location.name for e in events if "football ground" in e.evidence[0].text] == ["Ar Raqqah"]
     # two towns named just before: which one "the city" is remains unsaid
     unclear = _code(
         pipeline,
