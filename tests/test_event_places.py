@@ -150,7 +150,9 @@ def test_the_city_is_the_town_named_just_before(pipeline):
         "Kurdish fighters have encircled Raqqa in northern Syria. Clashes went on all week. "
         "On Friday the SDF took the city's football ground from Isis in Syria, they said.",
     )
-    assert [e.location.name for e in events if "football ground" in e.evidence[0].text] == ["Ar Raqqah"]
+    assert [e.location.name for e in events if "football ground" in e.evidence[0].text] == [
+        "Ar Raqqah"
+    ]
     # two towns named just before: which one "the city" is remains unsaid
     unclear = _code(
         pipeline,
