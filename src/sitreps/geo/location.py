@@ -6,10 +6,10 @@ import re
 from dataclasses import replace
 
 from sitreps.geo.gazetteer import Place, open_gazetteer
-from sitreps.geo.normalize import name_key
 from sitreps.geo.resolve import (
     ArticleGeography,
     PlaceMention,
+    before_actor_noun,
     contains,
     speaks_for_its_government,
 )
@@ -29,7 +29,6 @@ _CLOSE_TO = re.compile(
     r"close\s+to|outside|next\s+to|beside)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,2}")
 _BASED = re.compile(r"^-?\s*(?:based|backed|led|born|made|owned|funded|supported)\b")
 
@@ -212,7 +211,7 @@ def _towns_the_areas_hold(
         if g not in occurrence
         and _cue(g) is None
         and not _modifier(text, g[-1])
-        and not _before_actor_noun(text, g[-1])
+        and not before_actor_noun(text, g[-1])
         and all(
             m.place is not None
             and m.place.feature not in _AREA_FEATURES
@@ -225,12 +224,6 @@ def _towns_the_areas_hold(
 _AREA_FEATURES = {"country", "admin1", "region"}
 
 
-def _before_actor_noun(text: str, mention: PlaceMention) -> bool:
-    """ "Mosul residents", "Kabul police": the name says whose, not where."""
-    following = _NEXT_WORD.match(text, mention.end)
-    return following is not None and name_key(following.group(1)) in place_words("actor_nouns")
-
-
 def _country_as_actor(text: str, mention: PlaceMention) -> bool:
     """ "The US said", "US troops", "supported by the US and UK", "outside the US embassy":
     a country named without a locative cue, or before an actor noun, is an actor or a
@@ -239,8 +232,7 @@ def _country_as_actor(text: str, mention: PlaceMention) -> bool:
         return False
     if mention.cue is None:
         return True
-    following = _NEXT_WORD.match(text, mention.end)
-    return following is not None and name_key(following.group(1)) in place_words("actor_nouns")
+    return before_actor_noun(text, mention)
 
 
 def _without_possessors(
@@ -340,7 +332,7 @@ def town_referred_to(
         and m.place.country == country
         and not m.in_name
         and not _BASED.match(geo.text[m.end : m.end + 12])
-        and not _before_actor_noun(geo.text, m)
+        and not before_actor_noun(geo.text, m)
         and not speaks_for_its_government(geo.text, m)
     ]
     if not towns:

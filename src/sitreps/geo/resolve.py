@@ -402,6 +402,13 @@ def speaks_for_its_government(text: str, mention: PlaceMention) -> bool:
     return tail is not None and name_key(tail.group(1)) in place_words("statement_verbs")
 
 
+def before_actor_noun(text: str, mention: PlaceMention) -> bool:
+    """ "US troops", "between Sudan refugees", "Mosul residents": the name says whose, not
+    where (`actor_nouns` in place_words.yaml)."""
+    following = _NEXT_WORD.match(text, mention.end)
+    return following is not None and name_key(following.group(1)) in place_words("actor_nouns")
+
+
 def _where_weight(
     text: str, mention: PlaceMention, place: Place, inside: bool, focus: str | None
 ) -> float:
@@ -411,8 +418,7 @@ def _where_weight(
     located = cue in _STORY_CUES or (cue.endswith(" of") and cue != "of")
     if place.feature == "country":
         # "between Sudan refugees": a country before an actor noun names who, not where
-        following = _NEXT_WORD.match(text, mention.end)
-        actor = following is not None and name_key(following.group(1)) in place_words("actor_nouns")
+        actor = before_actor_noun(text, mention)
         return STORY_COUNTRY_VOTE if located and not actor else 0.0
     if place.feature in {"admin1", "admin2", "region"}:
         return 1.0 if located or inside or cue not in _AWAY_CUES else 0.0
