@@ -127,3 +127,8 @@ def test_armed_farmers_and_attacking_herders_are_communal_militias():
 def test_clans_of_a_known_ethnic_group_are_named_as_the_group():
     found = find_actors("Two Maasai clans clashed over land.")
     assert [m.to_actor("KE").name for m in found] == ["Maasai Ethnic Militia (Kenya)"]
+
+
+def test_syrias_armed_opposition_is_rebels_not_the_state():
+    found = find_actors("Syria's armed opposition fought on near Aleppo.")
+    assert [(a.name, a.kind) for a in found] == [("Syrian rebels", ActorKind.REBELS)]
