@@ -418,10 +418,13 @@ def _inside_a_name(text: str, trigger: TriggerMatch) -> bool:
 
 
 # What an act answers: "strikes to punish a chemical attack", "in retaliation for the bombing".
+_MOTIVE_CUE = (
+    r"to (?:punish|avenge|retaliate for)|in (?:retaliation|revenge|reprisal) for|"
+    r"as (?:punishment|retaliation|revenge) for|in response to"
+)
+# Before a trigger, a purpose ("to deter an attack") also names a happening that is not the act.
 _MOTIVE = re.compile(
-    r"\b(?:to (?:punish|avenge|retaliate for|deter|prevent|stop|halt|end)|in (?:retaliation|"
-    r"response|revenge|reprisal) for|as (?:punishment|retaliation|revenge) for|"
-    r"in response to|in revenge for)\s+(?:\S+\s+){0,4}$",
+    rf"\b(?:{_MOTIVE_CUE}|to (?:deter|prevent|stop|halt|end)|in response for)\s+(?:\S+\s+){{0,4}}$",
     re.IGNORECASE,
 )
 
@@ -433,11 +436,7 @@ def _drop_motive_triggers(text: str, triggers: list[TriggerMatch]) -> list[Trigg
     return kept or triggers
 
 
-_MOTIVE_CLAUSE = re.compile(
-    r",?\s*\b(?:to (?:punish|avenge|retaliate for)|in (?:retaliation|revenge|reprisal) for|"
-    r"as (?:punishment|retaliation|revenge) for|in response to)\b",
-    re.IGNORECASE,
-)
+_MOTIVE_CLAUSE = re.compile(rf",?\s*\b(?:{_MOTIVE_CUE})\b", re.IGNORECASE)
 
 
 def _motive_start(text: str, trigger: TriggerMatch) -> int:
