@@ -169,10 +169,8 @@ def event_place_mentions(
         for i, m in enumerate(geo.mentions)
         if start <= m.start
         and m.end <= end
-        and not _BASED.match(geo.text[m.end : m.end + 12])
+        and _may_be_where(geo.text, m)
         and not _country_as_actor(geo.text, m)
-        and not speaks_for_its_government(geo.text, m)
-        and not m.in_name
     ]
     inside = _without_possessors(geo.text, inside)
     inside = [(i, _near_a_facility(geo.text, m)) for i, m in inside]
@@ -222,6 +220,16 @@ def _towns_the_areas_hold(
 
 
 _AREA_FEATURES = {"country", "admin1", "region"}
+
+
+def _may_be_where(text: str, mention: PlaceMention) -> bool:
+    """Not "X-based"/"X-backed", not inside an organisation's name, not a capital speaking for
+    its government: the mention may name where something happened."""
+    return not (
+        _BASED.match(text[mention.end : mention.end + 12])
+        or mention.in_name
+        or speaks_for_its_government(text, mention)
+    )
 
 
 def _country_as_actor(text: str, mention: PlaceMention) -> bool:
@@ -330,10 +338,8 @@ def town_referred_to(
         and m.place is not None
         and m.place.feature == "place"
         and m.place.country == country
-        and not m.in_name
-        and not _BASED.match(geo.text[m.end : m.end + 12])
+        and _may_be_where(geo.text, m)
         and not before_actor_noun(geo.text, m)
-        and not speaks_for_its_government(geo.text, m)
     ]
     if not towns:
         return None
